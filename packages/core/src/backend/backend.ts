@@ -1,0 +1,62 @@
+// The kernel interface. Kernels work on raw typed arrays with shapes, strides and offsets and
+// know nothing of tensors or autograd; ops (src/ops) call them through `kernels()`.
+import type { TypedArray } from '../dtype.js';
+
+/** Elementwise functions of one operand. */
+export type UnaryKernel =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
+  | 'sin' | 'cos' | 'log1p' | 'expm1' | 'erf' | 'floor' | 'ceil' | 'round' | 'trunc' | 'square'
+  | 'logicalNot' | 'isnan' | 'isfinite' | 'identity';
+
+/** Elementwise functions of two operands. Comparisons write 1/0. */
+export type BinaryKernel =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor' | 'imul';
+
+/** Reductions that fold an axis into one value. */
+export type ReduceKernel = 'sum' | 'max' | 'min' | 'prod';
+
+/** A strided operand: `data[offset + Σ index[d]·strides[d]]`. */
+export interface StridedArray {
+  readonly data: TypedArray;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/** A matrix operand of a (batched) matmul: element (b, i, j) is at `offset + b·batch + i·row + j·col`. */
+export interface MatrixOperand {
+  readonly data: TypedArray;
+  readonly offset: number;
+  readonly batchStride: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/** What a kernel backend provides. Every method writes into a caller-allocated `out`. */
+export interface Backend {
+  /** Name reported by `getBackend()`. */
+  readonly name: string;
+  /** `out[i] = op(x[i])` over `shape`; `out` is contiguous. */
+  unary(op: UnaryKernel, x: StridedArray, shape: readonly number[], out: TypedArray): void;
+  /** `out[i] = op(a[i], b[i])` over `shape`; strides are already broadcast (0 on broadcast dims). */
+  binary(op: BinaryKernel, a: StridedArray, b: StridedArray, shape: readonly number[], out: TypedArray): void;
+  /** `out[i] = op(a[i], s)`, or `op(s, a[i])` when `scalarFirst`. */
+  binaryScalar(op: BinaryKernel, a: StridedArray, s: number, scalarFirst: boolean, shape: readonly number[], out: TypedArray): void;
+  /** Copies a strided view into contiguous `out`, converting the element type if they differ. */
+  copy(x: StridedArray, shape: readonly number[], out: TypedArray): void;
+  /** Copies `src` into the strided `dst` element by element (both of `shape`; `src` may broadcast). */
+  assign(dst: StridedArray, src: StridedArray, shape: readonly number[]): void;
+  /**
+   * Folds `x` (of `shape`) into `out` using `outStrides`, which are 0 on reduced dims. `out` is
+   * a float64 accumulator the caller has filled with the identity (0, 1, ±Infinity).
+   */
+  reduce(op: ReduceKernel, x: StridedArray, shape: readonly number[], outStrides: readonly number[], out: Float64Array): void;
+  /** Index of the first maximum (or minimum) along the middle axis of a contiguous `[outer, size, inner]` array. */
+  argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
+  /** Softmax (or log-softmax) along the middle axis of a contiguous `[outer, size, inner]` array. */
+  softmax(x: TypedArray, outer: number, size: number, inner: number, log: boolean, out: TypedArray): void;
+  /** `out[b] = a[b] · b[b]` for `batch` matrices of `m×k` and `k×n`; `out` is contiguous `[batch, m, n]`. */
+  matmul(a: MatrixOperand, b: MatrixOperand, batch: number, m: number, k: number, n: number, out: TypedArray): void;
+  /** `out[i] = cond[i] ? a[i] : b[i]` with broadcast strides. */
+  where(cond: StridedArray, a: StridedArray, b: StridedArray, shape: readonly number[], out: TypedArray): void;
+}

@@ -1,0 +1,139 @@
+// Numerical gradient checking in float64 (torch.autograd.gradcheck / gradgradcheck): compares
+// the Jacobian autograd computes with central finite differences, element by element.
+import { autograd, noGrad, Tensor, TorchletError } from '@torchlet/core';
+
+/** A gradient check failed; the message shows where and by how much. */
+export class GradcheckError extends TorchletError {}
+
+/** Tolerances of a gradient check. */
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+}
+
+type Fn = (...inputs: Tensor[]) => Tensor | Tensor[];
+
+function outputsOf(fn: Fn, inputs: Tensor[]): Tensor[] {
+  const out = fn(...inputs);
+  return Array.isArray(out) ? out : [out];
+}
+
+/** Offsets of every element of `t` in its storage, in row-major order. */
+function elementOffsets(t: Tensor): number[] {
+  const offs: number[] = [];
+  const walk = (dim: number, off: number) => {
+    if (dim === t.shape.length) offs.push(off);
+    else for (let i = 0; i < t.shape[dim]; i++) walk(dim + 1, off + i * t._strides[dim]);
+  };
+  walk(0, t._offset);
+  return offs;
+}
+
+function flatValues(ts: Tensor[]): number[] {
+  return ts.flatMap((t) => elementOffsets(t).map((o) => t._data[o]));
+}
+
+/** Jacobian d(outputs)/d(input) by central differences: rows are input elements. */
+function numericalJacobian(fn: Fn, inputs: Tensor[], input: Tensor, eps: number): number[][] {
+  return noGrad(() =>
+    elementOffsets(input).map((off) => {
+      const orig = input._data[off];
+      input._data[off] = orig + eps;
+      const plus = flatValues(outputsOf(fn, inputs));
+      input._data[off] = orig - eps;
+      const minus = flatValues(outputsOf(fn, inputs));
+      input._data[off] = orig;
+      return plus.map((p, k) => (p - minus[k]) / (2 * eps));
+    }),
+  );
+}
+
+/** Jacobian by autograd, one backward per output element: rows are input elements. */
+function analyticalJacobian(fn: Fn, inputs: Tensor[], diffInputs: Tensor[]): number[][][] {
+  const outputs = outputsOf(fn, inputs);
+  const jac = diffInputs.map((x) => Array.from({ length: x.numel() }, () => [] as number[]));
+  outputs.forEach((out, oi) => {
+    for (let k = 0; k < out.numel(); k++) {
+      const gradOutputs = outputs.map((o, j) => {
+        const g = new Float64Array(o.numel());
+        if (j === oi) g[k] = 1;
+        return new Tensor(g, o.shape, contiguous(o.shape), 0, 'float64').to(o.dtype);
+      });
+      const grads = out.requiresGrad
+        ? autograd.grad(outputs.filter((o) => o.requiresGrad), diffInputs, {
+            gradOutputs: gradOutputs.filter((_, j) => outputs[j].requiresGrad),
+            retainGraph: true,
+            allowUnused: true,
+          })
+        : diffInputs.map(() => null);
+      grads.forEach((g, i) => {
+        const vals = g === null ? new Array(diffInputs[i].numel()).fill(0) : flatValues([g]);
+        vals.forEach((v, e) => jac[i][e].push(v));
+      });
+    }
+  });
+  return jac;
+}
+
+function contiguous(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/**
+ * Checks autograd's gradients of `fn` against finite differences for every input that requires
+ * grad. Inputs must be float64. Returns true, or throws a GradcheckError naming the input,
+ * element and both values.
+ */
+export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): true {
+  const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;
+  const diffInputs = inputs.filter((x) => x.requiresGrad);
+  for (const x of diffInputs) {
+    if (x.dtype !== 'float64') throw new GradcheckError(`gradcheck expects float64 inputs that require grad, got ${x.dtype}`);
+  }
+  const analytical = analyticalJacobian(fn, inputs, diffInputs);
+  diffInputs.forEach((x, i) => {
+    const numerical = numericalJacobian(fn, inputs, x, eps);
+    numerical.forEach((row, e) =>
+      row.forEach((n, o) => {
+        const a = analytical[i][e][o];
+        if (!(Math.abs(a - n) <= atol + rtol * Math.abs(n))) {
+          throw new GradcheckError(
+            `Jacobian mismatch for output element ${o} with respect to input ${inputs.indexOf(x)}, element ${e}: numerical ${n}, analytical ${a}`,
+          );
+        }
+      }),
+    );
+  });
+  return true;
+}
+
+/**
+ * Checks second derivatives: gradcheck of the function that maps the inputs (and random-free
+ * unit output gradients) to the first gradients computed with `createGraph`.
+ */
+export function gradgradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): true {
+  const diffInputs = inputs.filter((x) => x.requiresGrad);
+  const firstOrder = (...xs: Tensor[]): Tensor[] => {
+    const outs = outputsOf(fn, xs).filter((o) => o.requiresGrad);
+    // fixed, non-uniform output gradients so every output element is weighed differently
+    const gradOutputs = outs.map((o) => {
+      const g = new Float64Array(o.numel()).map((_, k) => 1 + 0.1 * k);
+      return new Tensor(g, o.shape, contiguous(o.shape), 0, 'float64').to(o.dtype);
+    });
+    const ins = xs.filter((x) => x.requiresGrad);
+    const grads = autograd.grad(outs, ins, { gradOutputs, createGraph: true, allowUnused: true });
+    return grads.filter((g): g is Tensor => g !== null && g.requiresGrad);
+  };
+  if (diffInputs.length === 0) return true;
+  return gradcheck(firstOrder, inputs, options);
+}
