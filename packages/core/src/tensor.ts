@@ -12,6 +12,7 @@ import * as I from './ops/index-ops.js';
 import { matmul } from './ops/matmul.js';
 import { logSoftmax, softmax } from './ops/nn-ops.js';
 import * as IP from './ops/inplace.js';
+import * as RND from './ops/random-ops.js';
 import { backward, type BackwardOptions } from './autograd/functional.js';
 import { gradNode } from './autograd/record.js';
 import { formatTensor } from './print.js';
@@ -561,6 +562,18 @@ export class Tensor {
   /** Copies `src` (broadcast to this shape) into this tensor in place. */
   copy_(src: Tensor): this {
     return IP.copy_(this, src) as this;
+  }
+  /** Fills with samples of U(from, to) in place (seeded by `manualSeed`, PyTorch's order). */
+  uniform_(from = 0, to = 1): this {
+    return RND.uniform_(this, from, to) as this;
+  }
+  /** Fills with samples of N(mean, std²) in place. */
+  normal_(mean = 0, std = 1): this {
+    return RND.normal_(this, mean, std) as this;
+  }
+  /** Fills with 1 with probability `p`, else 0, in place. */
+  bernoulli_(p = 0.5): this {
+    return RND.bernoulli_(this, p) as this;
   }
   /** Clamps into `[min, max]` in place. */
   clamp_(min?: number | null, max?: number | null): this {

@@ -1,9 +1,11 @@
 // The one owner of grad-mode state (PyTorch's GradMode + InferenceMode). Everything else reads
 // it through `gradState()`; the scoped forms save the previous state and restore it.
 //
-// Sync callbacks just swap a module-level state object. Async callbacks also run inside an
+// Sync callbacks just swap a module-level state object. Async callbacks run inside an
 // AsyncLocalStorage context, so their mode survives `await` and never leaks into code running
-// concurrently; while any async scope is pending, reads consult that storage.
+// concurrently; while any async scope is pending, reads outside sync scopes consult that
+// storage. Sync callbacks never touch AsyncLocalStorage: on Node 20 its first use turns on
+// async hooks for the whole process, which slows every promise afterwards.
 import { GradModeError } from '../errors.js';
 
 /** The grad-mode state of one context. */
@@ -23,7 +25,11 @@ interface AsyncStore {
 const GLOBAL_KEY = Symbol.for('torchlet.gradMode');
 interface Shared {
   root: GradState;
+  /** The state of the innermost active sync scope (`root` when none). */
   current: GradState;
+  /** Active sync scopes. */
+  syncDepth: number;
+  /** Async scopes whose promise has not settled. */
   pendingAsync: number;
   als: AsyncStore | null;
 }
@@ -31,6 +37,7 @@ const g = globalThis as unknown as Record<symbol, Shared | undefined>;
 const shared: Shared = (g[GLOBAL_KEY] ??= {
   root: { grad: true, inference: false },
   current: null as unknown as GradState,
+  syncDepth: 0,
   pendingAsync: 0,
   als: createAsyncStore(),
 });
@@ -45,7 +52,7 @@ function createAsyncStore(): AsyncStore | null {
 
 /** The state of the calling context. The hot path: one counter test when no async scope is pending. */
 export function gradState(): GradState {
-  if (shared.pendingAsync === 0) return shared.current;
+  if (shared.pendingAsync === 0 || shared.syncDepth > 0) return shared.current;
   return shared.als!.getStore() ?? shared.root;
 }
 
@@ -67,29 +74,51 @@ const NO_ASYNC =
   'grad-mode scopes with async callbacks need AsyncLocalStorage, which this runtime lacks (browsers). ' +
   'Use a synchronous callback, or call setGradEnabled(false) before the async work and setGradEnabled(true) after it.';
 
+function isAsyncFunction(fn: unknown): boolean {
+  const name = (fn as { constructor?: { name?: string } }).constructor?.name;
+  return name === 'AsyncFunction' || name === 'AsyncGeneratorFunction';
+}
+
 /** Runs `fn` with `next` as the context's state and restores the previous state afterwards. */
 function runScoped<R>(next: GradState, fn: () => R): R {
   if (typeof fn !== 'function') throw new GradModeError(`expected a function to run, got ${typeof fn}`);
-  const als = shared.als;
-  if (als === null && fn.constructor?.name === 'AsyncFunction') throw new GradModeError(NO_ASYNC);
+  if (isAsyncFunction(fn)) return runAsyncScoped(next, fn);
   const prev = shared.current;
   shared.current = next;
+  shared.syncDepth++;
   let result: R;
   try {
-    result = als === null ? fn() : als.run(next, fn);
+    result = fn();
   } finally {
+    shared.syncDepth--;
     shared.current = prev;
   }
   if (isThenable(result)) {
-    if (als === null) throw new GradModeError(NO_ASYNC);
-    // The callback's continuations carry `next` through AsyncLocalStorage; keep reads
-    // consulting it until the promise settles.
-    shared.pendingAsync++;
-    const done = () => {
-      shared.pendingAsync--;
-    };
-    (result as PromiseLike<unknown>).then(done, done);
+    throw new GradModeError(
+      'the callback returned a promise but is not an async function, so the grad mode could not follow its awaits; ' +
+        'pass an `async` function (e.g. noGrad(async () => { ... })).',
+    );
   }
+  return result;
+}
+
+function runAsyncScoped<R>(next: GradState, fn: () => R): R {
+  const als = shared.als;
+  if (als === null) throw new GradModeError(NO_ASYNC);
+  // The callback's continuations carry `next` through AsyncLocalStorage; reads consult it
+  // until the promise settles.
+  shared.pendingAsync++;
+  const done = () => {
+    shared.pendingAsync--;
+  };
+  let result: R;
+  try {
+    result = als.run(next, fn);
+  } catch (e) {
+    done();
+    throw e;
+  }
+  (result as PromiseLike<unknown>).then(done, done);
   return result;
 }
 

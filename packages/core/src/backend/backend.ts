@@ -16,16 +16,23 @@ export type BinaryKernel =
 /** Reductions that fold an axis into one value. */
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'prod';
 
-/** A strided operand: `data[offset + Σ index[d]·strides[d]]`. */
+/**
+ * A strided operand: `data[offset + Σ index[d]·strides[d]]`. `version` changes whenever the
+ * storage is modified in place, so a backend may cache a copy of `data` (e.g. in WebAssembly
+ * memory) keyed by the array and this version.
+ */
 export interface StridedArray {
   readonly data: TypedArray;
   readonly offset: number;
   readonly strides: readonly number[];
+  readonly version?: number;
 }
 
 /** A matrix operand of a (batched) matmul: element (b, i, j) is at `offset + b·batch + i·row + j·col`. */
 export interface MatrixOperand {
   readonly data: TypedArray;
+  /** Storage version, as in `StridedArray`. */
+  readonly version?: number;
   readonly offset: number;
   readonly batchStride: number;
   readonly rowStride: number;

@@ -100,13 +100,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 function operand(t: Tensor, isLeft: boolean): MatrixOperand {
   const nd = t.shape.length;
+  const version = t._version === null ? 0 : t._version.value;
   if (nd === 1) {
     // a vector is a 1×k row (left) or a k×1 column (right)
     return isLeft
-      ? { data: t._data, offset: t._offset, batchStride: 0, rowStride: 0, colStride: t._strides[0] }
-      : { data: t._data, offset: t._offset, batchStride: 0, rowStride: t._strides[0], colStride: 0 };
+      ? { data: t._data, version, offset: t._offset, batchStride: 0, rowStride: 0, colStride: t._strides[0] }
+      : { data: t._data, version, offset: t._offset, batchStride: 0, rowStride: t._strides[0], colStride: 0 };
   }
-  return { data: t._data, offset: t._offset, batchStride: 0, rowStride: t._strides[nd - 2], colStride: t._strides[nd - 1] };
+  return { data: t._data, version, offset: t._offset, batchStride: 0, rowStride: t._strides[nd - 2], colStride: t._strides[nd - 1] };
 }
 
 function batchStrides(t: Tensor, batchShape: readonly number[]): number[] {

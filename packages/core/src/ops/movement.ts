@@ -1,7 +1,7 @@
 // Shape and layout ops. Most return views that share storage (and the version counter) with
 // their input, exactly where PyTorch does; reshape copies only when no view is possible.
 import { defineRules } from '../autograd/node.js';
-import { produced, record, recordMany } from '../autograd/record.js';
+import { record, recordMany } from '../autograd/record.js';
 import { kernels } from '../backend/registry.js';
 import { promoteTypes } from '../dtype.js';
 import { ArgumentError, DimError, ShapeError, fmtShape } from '../errors.js';

@@ -10,7 +10,7 @@ export type TensorOrScalar = Tensor | number;
 
 /** The kernel view of a tensor. */
 export function strided(t: Tensor): StridedArray {
-  return { data: t._data, offset: t._offset, strides: t._strides };
+  return { data: t._data, offset: t._offset, strides: t._strides, version: t._version === null ? 0 : t._version.value };
 }
 
 /** The kernel view of `t` read as if broadcast to `shape`. */
@@ -19,7 +19,7 @@ export function stridedAs(t: Tensor, shape: readonly number[]): StridedArray {
   const lead = shape.length - t.shape.length;
   const strides = new Array<number>(shape.length);
   for (let i = 0; i < shape.length; i++) strides[i] = i < lead || t.shape[i - lead] !== shape[i] ? 0 : t._strides[i - lead];
-  return { data: t._data, offset: t._offset, strides };
+  return { data: t._data, offset: t._offset, strides, version: t._version === null ? 0 : t._version.value };
 }
 
 /** Throws unless `x` is a Tensor. */

@@ -42,11 +42,16 @@ function numericalJacobian(fn: Fn, inputs: Tensor[], input: Tensor, eps: number)
   return noGrad(() =>
     elementOffsets(input).map((off) => {
       const orig = input._data[off];
+      // bump the version with every write, so backends that cache storage see the change
+      const bump = () => (input._version ??= { value: 0 }).value++;
       input._data[off] = orig + eps;
+      bump();
       const plus = flatValues(outputsOf(fn, inputs));
       input._data[off] = orig - eps;
+      bump();
       const minus = flatValues(outputsOf(fn, inputs));
       input._data[off] = orig;
+      bump();
       return plus.map((p, k) => (p - minus[k]) / (2 * eps));
     }),
   );
