@@ -42,12 +42,9 @@ const TENSOR_TYPE: Record<DType, string> = { float32: 'FloatTensor', float64: 'D
 export class SavedTensor {
   readonly tensor: Tensor;
   readonly version: number;
-  // grad_fn of the saved tensor at save time, for the message when it was modified
-  private readonly producer: string | null;
   constructor(tensor: Tensor) {
     this.tensor = tensor;
     this.version = tensor._version === null ? 0 : tensor._version.value;
-    this.producer = tensor._gradFn === null ? null : tensor._gradFn.name;
   }
 
   /** The tensor, after checking that no in-place op changed it since it was saved. */
@@ -56,7 +53,8 @@ export class SavedTensor {
     const now = t._version === null ? 0 : t._version.value;
     if (now !== this.version) {
       const desc = `[torch.${TENSOR_TYPE[t.dtype]} ${fmtShape(t.shape)}]`;
-      const which = this.producer === null ? '' : `, which is output 0 of ${this.producer},`;
+      // like PyTorch, name the tensor's current grad_fn (an in-place op may have rebased it)
+      const which = t._gradFn === null ? '' : `, which is output 0 of ${t._gradFn.name},`;
       throw new AutogradError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ${desc}${which} ` +
           `is at version ${now}; expected version ${this.version} instead. Hint: enable anomaly detection to find the ` +
