@@ -154,8 +154,8 @@ describe('higher order gradients (createGraph), PyTorch values', () => {
       const x = f64([0.3, -1.2]);
       const [g] = autograd.grad(f(x).sum(), x, { createGraph: true });
       const [gg] = autograd.grad(g!.sum(), x);
-      values(g).forEach((v, i) => expect(v).toBeCloseTo(first[i], 12));
-      values(gg).forEach((v, i) => expect(v).toBeCloseTo(second[i], 12));
+      values(g)!.forEach((v, i) => expect(v).toBeCloseTo(first[i], 12));
+      values(gg)!.forEach((v, i) => expect(v).toBeCloseTo(second[i], 12));
     });
   }
 
