@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm bench [--full] [--filter x] [--compare] [--json file]`: builds the bench app and what it
-// depends on, then runs it with --expose-gc (needed for memory figures), passing flags through.
+// `pnpm bench [--full] [--filter x] [--compare] [--json file] [--update-readme]`: builds the bench
+// app and what it depends on, then runs it with --expose-gc (needed for memory figures), passing
+// flags through (apps/bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

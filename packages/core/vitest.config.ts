@@ -3,5 +3,9 @@ import { torchletAliases } from '../../tooling/vitest.shared';
 
 export default defineProject({
   resolve: { alias: torchletAliases },
-  test: { name: 'core', include: ['test/**/*.test.ts'] },
+  test: {
+    name: process.env.TORCHLET_BACKEND ? `core (${process.env.TORCHLET_BACKEND})` : 'core',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup-backend.ts'],
+  },
 });

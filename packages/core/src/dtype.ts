@@ -25,6 +25,13 @@ export function torchDTypeName(dtype: DType): string {
   return `torch.${dtype}`;
 }
 
+const SCALAR_TYPE_NAME: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', bool: 'Bool' };
+
+/** PyTorch's ScalarType name of a dtype as its kernels' messages print it, e.g. `Float`, `Double`. */
+export function scalarTypeName(dtype: DType): string {
+  return SCALAR_TYPE_NAME[dtype];
+}
+
 /** True for float32 and float64: the dtypes that can require gradients. */
 export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';

@@ -45,7 +45,8 @@ export const autograd = {
 };
 
 // runtime
-export { getBackend, setBackend, listBackends } from './backend/registry.js';
+export { getBackend, setBackend, listBackends, initBackend } from './backend/registry.js';
+export { setNumThreads, getNumThreads } from './backend/wasm/index.js';
 export type { Backend } from './backend/backend.js';
 export { memoryStats, setMemoryTracking, type MemoryStats } from './storage.js';
 export { setPrintOptions, getPrintOptions, type PrintOptions } from './print.js';

@@ -124,25 +124,29 @@ class Formatter {
       for (const v of values) this.maxWidth = Math.max(this.maxWidth, formatInt(v, dtype).length);
     } else {
       const nz = values.filter((v) => Number.isFinite(v) && v !== 0);
-      if (nz.length > 0) {
-        const absVals = nz.map(Math.abs);
-        const min = Math.min(...absVals);
-        const max = Math.max(...absVals);
-        this.intMode = nz.every((v) => v === Math.ceil(v));
-        const p = opts.precision;
-        if (this.intMode) {
-          if (max / min > 1000 || max > 1e8) {
-            this.sciMode = true;
-            for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatExp(v, p).length);
-          } else {
-            for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, 0).length + 1);
-          }
-        } else if (max / min > 1000 || max > 1e8 || min < 1e-4) {
+      // PyTorch returns early when there is no nonzero finite value, before applying sciMode
+      if (nz.length === 0) return;
+      // a loop, not Math.min(...values): spreading a large tensor overflows the stack
+      let min = Infinity, max = 0;
+      for (const v of nz) {
+        const a = Math.abs(v);
+        if (a < min) min = a;
+        if (a > max) max = a;
+      }
+      this.intMode = nz.every((v) => v === Math.ceil(v));
+      const p = opts.precision;
+      if (this.intMode) {
+        if (max / min > 1000 || max > 1e8) {
           this.sciMode = true;
           for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatExp(v, p).length);
         } else {
-          for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, p).length);
+          for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, 0).length + 1);
         }
+      } else if (max / min > 1000 || max > 1e8 || min < 1e-4) {
+        this.sciMode = true;
+        for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatExp(v, p).length);
+      } else {
+        for (const v of nz) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, p).length);
       }
     }
     if (opts.sciMode !== null) this.sciMode = opts.sciMode;
@@ -183,21 +187,25 @@ function sub(s: Slab, i: number): Slab {
   return { data: s.data, shape: s.shape.slice(1), strides: s.strides.slice(1), offset: s.offset + i * s.strides[0] };
 }
 
-function values(s: Slab): number[] {
-  if (s.shape.length === 0) return [s.data[s.offset]];
-  const out: number[] = [];
-  for (let i = 0; i < s.shape[0]; i++) out.push(...values(sub(s, i)));
+function values(s: Slab, out: number[] = []): number[] {
+  if (s.shape.length === 0) out.push(s.data[s.offset]);
+  else for (let i = 0; i < s.shape[0]; i++) values(sub(s, i), out);
   return out;
 }
 
 /** The elements PyTorch's get_summarized_data keeps: edge items of every dim. */
-function summarizedValues(s: Slab): number[] {
-  if (s.shape.length === 0) return [s.data[s.offset]];
+function summarizedValues(s: Slab, out: number[] = []): number[] {
+  if (s.shape.length === 0) {
+    out.push(s.data[s.offset]);
+    return out;
+  }
   const n = s.shape[0];
   const e = opts.edgeitems;
   const idx = n > 2 * e ? [...range(0, e), ...range(n - e, n)] : range(0, n);
-  const out: number[] = [];
-  for (const i of idx) out.push(...(s.shape.length === 1 ? [s.data[s.offset + i * s.strides[0]]] : summarizedValues(sub(s, i))));
+  for (const i of idx) {
+    if (s.shape.length === 1) out.push(s.data[s.offset + i * s.strides[0]]);
+    else summarizedValues(sub(s, i), out);
+  }
   return out;
 }
 

@@ -410,13 +410,13 @@ export class Tensor {
   max(): Tensor;
   max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return dim === undefined ? R.amax(this) : R.maxDim(this, dim, keepdim, 'max');
+    return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim, 'max');
   }
   /** Minimum of all elements; with `dim`, `{ values, indices }` along it. */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
   min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
-    return dim === undefined ? R.amin(this) : R.maxDim(this, dim, keepdim, 'min');
+    return dim === undefined ? R.min(this) : R.maxDim(this, dim, keepdim, 'min');
   }
   /** Variance over `dim` (all if omitted), with Bessel's correction unless `correction` is 0. */
   var(dim?: number | number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor {

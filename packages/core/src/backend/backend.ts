@@ -66,4 +66,17 @@ export interface Backend {
   matmul(a: MatrixOperand, b: MatrixOperand, batch: number, m: number, k: number, n: number, out: TypedArray): void;
   /** `out[i] = cond[i] ? a[i] : b[i]` with broadcast strides. */
   where(cond: StridedArray, a: StridedArray, b: StridedArray, shape: readonly number[], out: TypedArray): void;
+  /**
+   * Optional fused linear layer: `out = matmul(a, b)`, then `out[.., i, j] += bias[offset + j·strides[0]]`
+   * (when `bias` is given), then relu (when `relu`) — bit for bit what matmul, add and relu give
+   * one after another, without the intermediate copies. For `nn.Linear` (x·Wᵀ + b).
+   */
+  linear?(a: MatrixOperand, b: MatrixOperand, bias: StridedArray | null, relu: boolean, batch: number, m: number, k: number, n: number, out: TypedArray): void;
+  /**
+   * Optional in-place `y[i] = y[i] + alpha·x[i]` over `shape` (x may broadcast), computed in
+   * float64 and rounded once to y's dtype: PyTorch's `y.add_(x, alpha=alpha)` (a fused
+   * multiply-add on CPU), i.e. the SGD/Adam update without temporaries. PyTorch casts `alpha`
+   * to y's dtype first, so pass `Math.fround(alpha)` for float32.
+   */
+  axpy?(alpha: number, x: StridedArray, y: StridedArray, shape: readonly number[]): void;
 }

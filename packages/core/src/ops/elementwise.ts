@@ -5,7 +5,7 @@ import { defineRules } from '../autograd/node.js';
 import { produced, record, recordMany } from '../autograd/record.js';
 import type { BinaryKernel, UnaryKernel } from '../backend/backend.js';
 import { kernels } from '../backend/registry.js';
-import { type DType, isFloating, promoteTypes } from '../dtype.js';
+import { type DType, isFloating, promoteTypes, resultType, scalarDType } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { empty, emptyLike, Tensor } from '../tensor.js';
@@ -65,16 +65,23 @@ const rules = defineRules({
   },
   // d(xᵉ) = e·xᵉ⁻¹·g   (scalar exponent)
   PowBackward0: (n, g) => [n.ctx === 0 ? mul(g, 0) : mul(g, mul(pow(n.saved(0), n.ctx - 1), n.ctx))],
-  // d(aᵇ) = b·aᵇ⁻¹·g, aᵇ·ln(a)·g   (ln term is 0 where a = 0 and b ≥ 0, as PyTorch)
+  // d(aᵇ) = b·aᵇ⁻¹·g (0 where b = 0), aᵇ·ln(a)·g (0 where a = 0 and b ≥ 0), as PyTorch
   PowBackward1: (n, g) => {
     const a = n.saved(0), b = n.saved(1);
-    const da = n.needsInputGrad(0) ? mul(g, mul(b, pow(a, sub(b, 1)))) : null;
+    const da = n.needsInputGrad(0) ? where(eq(b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1))))) : null;
     let db: Tensor | null = null;
     if (n.needsInputGrad(1)) {
       const term = mul(n.saved(2), log(a));
       db = mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), zerosOf(term), term));
     }
     return [da, db];
+  },
+  // d(sˣ) = sˣ·ln(s)·g   (scalar base; 0 where s = 0 and x ≥ 0, as PyTorch)
+  PowBackward2: (n, g) => {
+    const s = n.ctx as number;
+    // the where picks the factor, not g·factor: ln 0 must not reach g's own gradient as 0·(-inf)
+    const factor = mul(n.saved(0), Math.log(s));
+    return [mul(g, s === 0 ? where(ge(n.saved(1), 0), 0, factor) : factor)];
   },
   // d(-x) = -g
   NegBackward0: (_n, g) => [neg(g)],
@@ -90,8 +97,8 @@ const rules = defineRules({
   SqrtBackward0: (n, g) => [div(g, mul(n.saved(0), 2))],
   // d|x| = sign(x)·g
   AbsBackward0: (n, g) => [mul(g, sign(n.saved(0)))],
-  // d relu(x) = g·[y > 0]   (saves the output)
-  ReluBackward0: (n, g) => [mul(g, gt(n.saved(0), 0))],
+  // d relu(x) = g where y > 0 (or NaN), else 0   (saves the output; PyTorch's threshold_backward)
+  ReluBackward0: (n, g) => [maskedFill(g, le(n.saved(0), 0), 0)],
   // d σ(x) = g·σ(x)·(1 - σ(x))   (saves the output)
   SigmoidBackward0: (n, g) => {
     const y = n.saved(0);
@@ -113,11 +120,12 @@ const rules = defineRules({
   CosBackward0: (n, g) => [mul(g, neg(sin(n.saved(0))))],
   // sign is piecewise constant
   SignBackward0: (_n, g) => [zerosOf(g)],
-  // d clamp(x) = g where min ≤ x ≤ max, else 0
-  ClampBackward1: (n, g) => [mul(g, n.saved(0))],
-  // d max(a, b): g to the larger, split evenly on ties
-  MaximumBackward0: (n, g) => splitByComparison(n.saved(0), n.saved(1), g, gt),
-  MinimumBackward0: (n, g) => splitByComparison(n.saved(0), n.saved(1), g, lt),
+  // d clamp(x) = g where min ≤ x ≤ max, else 0. clamp saves x and its bounds (so modifying x
+  // before backward is caught, as in PyTorch); clamp_ saves the pass-through mask instead.
+  ClampBackward1: (n, g) => [mul(g, n.ctx === null ? n.saved(0) : clampMask(n.saved(0), n.ctx.min, n.ctx.max))],
+  // d max(a, b): g to the larger, split evenly on ties (a NaN operand passes g to both, as PyTorch)
+  MaximumBackward0: (n, g) => splitByComparison(n.saved(0), n.saved(1), g, lt),
+  MinimumBackward0: (n, g) => splitByComparison(n.saved(0), n.saved(1), g, gt),
   // d where(c, a, b) = g where c, g where not c
   WhereBackward0: (n, g) => {
     const c = n.saved(0);
@@ -135,11 +143,10 @@ export type ElementwiseGradFn = keyof typeof rules;
 /** Rules shared with the in-place forms of these ops. @internal */
 export const elementwiseRules = rules;
 
-function splitByComparison(a: Tensor, b: Tensor, g: Tensor, wins: (x: Tensor, y: Tensor) => Tensor): Tensor[] {
-  const half = mul(g, 0.5);
-  const tie = eq(a, b);
-  const z = zerosOf(g);
-  return [where(tie, half, where(wins(a, b), g, z)), where(tie, half, where(wins(b, a), g, z))];
+// PyTorch: where(a == b, g/2, g).masked_fill(a loses to b, 0), and the same for b.
+function splitByComparison(a: Tensor, b: Tensor, g: Tensor, loses: (x: Tensor, y: Tensor) => Tensor): Tensor[] {
+  const shared = where(eq(a, b), mul(g, 0.5), g);
+  return [maskedFill(shared, loses(a, b), 0), maskedFill(shared, loses(b, a), 0)];
 }
 
 function zerosOf(t: Tensor): Tensor {
@@ -153,6 +160,7 @@ export function add(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
   checkTensor(a, 'add');
   checkOperand(b, 'add');
   const dtype = binaryDType(a, b);
+  checkAlpha(dtype, alpha);
   let out: Tensor;
   if (dtype === 'bool') out = binaryKernel('logicalOr', a, b, dtype);
   else if (typeof b === 'number') out = binaryKernel('add', a, b * alpha, dtype);
@@ -166,15 +174,35 @@ export function add(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
 export function sub(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
   checkTensor(a, 'sub');
   checkOperand(b, 'sub');
+  checkSub(a, b);
   const dtype = binaryDType(a, b);
-  if (dtype === 'bool') {
-    throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
-  }
+  checkAlpha(dtype, alpha);
   const out =
     typeof b === 'number' ? binaryKernel('sub', a, b * alpha, dtype) : binaryKernel('sub', a, alpha === 1 ? b : scaled(b, alpha, dtype), dtype);
   const node = record(rules.SubBackward0, out, a, b);
   if (node !== null) node.ctx = alpha;
   return out;
+}
+
+/** PyTorch's sub_check: subtraction is not defined on bool tensors. @internal */
+export function checkSub(a: Tensor, b: TensorOrScalar): void {
+  const bBool = typeof b === 'object' && b.dtype === 'bool';
+  if (a.dtype === 'bool' && bBool) {
+    throw new DTypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
+  }
+  if (a.dtype === 'bool' || bBool) {
+    throw new DTypeError(
+      'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logicalNot()` operator instead.',
+    );
+  }
+}
+
+/** PyTorch's alpha_check: a fractional alpha needs a floating result. @internal */
+export function checkAlpha(dtype: DType, alpha: number): void {
+  if (typeof alpha !== 'number') throw new ArgumentError(`alpha must be a number, got ${typeof alpha}`);
+  if (!isFloating(dtype) && !Number.isInteger(alpha)) {
+    throw new DTypeError(`For integral input tensors, argument alpha must not be a floating point number. (the result is ${dtype}; got alpha = ${alpha})`);
+  }
 }
 
 function scaled(b: Tensor, alpha: number, dtype: DType): Tensor {
@@ -184,6 +212,7 @@ function scaled(b: Tensor, alpha: number, dtype: DType): Tensor {
 /** `s - x` for a number `s` (`torch.rsub`). */
 export function rsub(x: Tensor, s: number): Tensor {
   checkTensor(x, 'rsub');
+  checkSub(x, s);
   const dtype = binaryDType(x, s);
   const out = emptyLike(x, dtype);
   kernels().binaryScalar('sub', strided(x), scalarFor(s, dtype), true, x.shape, out._data);
@@ -221,10 +250,7 @@ export function div(a: Tensor, b: TensorOrScalar): Tensor {
 
 /** Elementwise power (`torch.pow`): tensor or number base, tensor or number exponent. */
 export function pow(base: TensorOrScalar, exponent: TensorOrScalar): Tensor {
-  if (typeof base === 'number') {
-    checkTensor(exponent, 'pow', 'exponent');
-    return pow(produced(fullScalar(base, floatDType(exponent.dtype))), exponent);
-  }
+  if (typeof base === 'number') return powScalarBase(base, exponent);
   checkTensor(base, 'pow', 'self');
   checkOperand(exponent, 'pow', 'exponent');
   const dtype = binaryDType(base, exponent);
@@ -241,6 +267,20 @@ export function pow(base: TensorOrScalar, exponent: TensorOrScalar): Tensor {
     }
   } else {
     record(rules.PowBackward1, out, base, exponent)?.save(base, exponent, out);
+  }
+  return out;
+}
+
+/** `sˣ` for a number base: the result type of (x, s), recorded as PowBackward2 like PyTorch. */
+function powScalarBase(base: number, exponent: TensorOrScalar): Tensor {
+  checkTensor(exponent, 'pow', 'exponent');
+  const dtype = binaryDType(exponent, base);
+  const out = emptyLike(exponent, dtype);
+  kernels().binaryScalar('pow', strided(exponent), scalarFor(base, dtype), true, exponent.shape, out._data);
+  const node = record(rules.PowBackward2, out, exponent);
+  if (node !== null) {
+    node.ctx = base;
+    node.save(out, base === 0 ? exponent : null);
   }
   return out;
 }
@@ -329,7 +369,7 @@ export function abs(x: Tensor): Tensor {
 /** `max(x, 0)` (`torch.relu`). */
 export function relu(x: Tensor): Tensor {
   checkTensor(x, 'relu');
-  rejectBool(x, 'relu');
+  if (x.dtype === 'bool') throw new DTypeError('Boolean inputs not supported for relu; convert with x.float() or x.int() first');
   const out = unaryKernel('relu', x, x.dtype);
   record(rules.ReluBackward0, out, x)?.save(out);
   return out;
@@ -388,11 +428,14 @@ export function sign(x: Tensor): Tensor {
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor(x, 'clamp');
   const { hasMin, hasMax } = checkClamp(x, min, max);
-  let dtype = x.dtype;
-  if ((hasMin && !Number.isInteger(min)) || (hasMax && !Number.isInteger(max))) dtype = floatDType(dtype);
+  const dtype = clampDType(x, min, max);
   let out = hasMin ? binaryKernel('maximum', x, min as number, dtype) : unaryKernel('identity', x, dtype);
   if (hasMax) out = binaryKernel('minimum', out, max as number, dtype);
-  record(rules.ClampBackward1, out, x)?.save(clampMask(x, min, max));
+  const node = record(rules.ClampBackward1, out, x);
+  if (node !== null) {
+    node.save(x);
+    node.ctx = { min, max };
+  }
   return out;
 }
 
@@ -402,8 +445,16 @@ export function checkClamp(x: Tensor, min?: number | null, max?: number | null):
   const hasMax = max !== undefined && max !== null;
   if (!hasMin && !hasMax) throw new ArgumentError("clamp(): at least one of 'min' or 'max' must not be None");
   if ((hasMin && typeof min !== 'number') || (hasMax && typeof max !== 'number')) throw new ArgumentError('clamp(): min and max must be numbers');
-  rejectBool(x, 'clamp');
   return { hasMin, hasMax };
+}
+
+/** The result type of clamp: x promoted with its number bounds (`int32 tensor` with 0.5 is float32, bool with 0 is int32). @internal */
+export function clampDType(x: Tensor, min?: number | null, max?: number | null): DType {
+  let dtype = x.dtype;
+  for (const bound of [min, max]) {
+    if (typeof bound === 'number') dtype = resultType(dtype, x.shape.length, scalarDType(bound), 0, true);
+  }
+  return dtype;
 }
 
 /** Where the gradient of clamp passes: min ≤ x ≤ max. @internal */
@@ -465,7 +516,9 @@ export function isfinite(x: Tensor): Tensor {
 /** `cond ? a : b` elementwise with broadcasting (`torch.where`); numbers are accepted for a and b. */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkTensor(cond, 'where', 'condition');
-  if (cond.dtype !== 'bool') throw new DTypeError(`where(): expected condition to be a bool tensor, but got a tensor with dtype ${cond.dtype}`);
+  if (cond.dtype !== 'bool') {
+    throw new DTypeError(`where(): expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}; compare first, e.g. x.gt(0)`);
+  }
   checkOperand(a, 'where', 'input');
   checkOperand(b, 'where', 'other');
   const dtype = whereDType(a, b);
@@ -484,18 +537,19 @@ function whereDType(a: TensorOrScalar, b: TensorOrScalar): DType {
   return Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32';
 }
 
-/** Replaces elements where `mask` (bool, broadcastable) is true with `value` (`Tensor.masked_fill`). */
+/**
+ * Replaces elements where `mask` (bool) is true with `value` (`Tensor.masked_fill`). Input and
+ * mask broadcast together, as in PyTorch's out-of-place masked_fill.
+ */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkTensor(x, 'maskedFill');
   checkTensor(mask, 'maskedFill', 'mask');
-  if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill(): expected mask to be a bool tensor, got ${mask.dtype}`);
-  const shape = broadcastShapes(x.shape, mask.shape);
-  if (shape.length !== x.shape.length || shape.some((s, i) => s !== x.shape[i])) {
-    throw new ArgumentError(`maskedFill(): mask of shape [${mask.shape}] cannot be broadcast to the input's shape [${x.shape}]`);
-  }
-  const out = emptyLike(x);
-  const fill = fullScalar(scalarFor(value, x.dtype), x.dtype);
-  kernels().where(stridedAs(mask, x.shape), stridedAs(fill, x.shape), strided(x), x.shape, out._data);
+  if (mask.dtype !== 'bool') throw new DTypeError(`maskedFill(): masked_fill only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (typeof value !== 'number') throw new ArgumentError(`maskedFill(): value must be a number, got ${typeof value}`);
+  const shape = broadcastShapes(mask.shape, x.shape);
+  const out = shape === x.shape ? emptyLike(x) : empty(shape, x.dtype);
+  const fill = fullScalar(x.dtype === 'bool' ? Number(value !== 0) : scalarFor(value, x.dtype), x.dtype);
+  kernels().where(stridedAs(mask, shape), stridedAs(fill, shape), stridedAs(x, shape), shape, out._data);
   record(rules.MaskedFillBackward0, out, x)?.save(mask);
   return out;
 }

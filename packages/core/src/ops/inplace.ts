@@ -5,11 +5,11 @@ import { defineRules } from '../autograd/node.js';
 import { checkInPlace, historySlot, recordInPlace } from '../autograd/record.js';
 import type { BinaryKernel } from '../backend/backend.js';
 import { kernels } from '../backend/registry.js';
-import { type DType, isFloating } from '../dtype.js';
+import { type DType, isFloating, scalarTypeName } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, sameShape } from '../shape.js';
 import { empty, emptyLike, type Tensor } from '../tensor.js';
-import { checkClamp, clampMask, elementwiseRules as ew, mul } from './elementwise.js';
+import { checkAlpha, checkClamp, checkSub, clampDType, clampMask, elementwiseRules as ew, mul } from './elementwise.js';
 import { assign, clone } from './movement.js';
 import { binaryDType, checkOperand, checkTensor, scalarFor, strided, stridedAs, type TensorOrScalar } from './operand.js';
 
@@ -40,8 +40,36 @@ function checkWritable(self: Tensor, op: string): void {
 
 function checkResultType(self: Tensor, result: DType, op: string): void {
   if (CATEGORY[result] > CATEGORY[self.dtype]) {
-    throw new DTypeError(`${op}: result type ${result} can't be cast to the desired output type ${self.dtype}`);
+    throw new DTypeError(
+      `${op}: result type ${scalarTypeName(result)} can't be cast to the desired output type ${scalarTypeName(self.dtype)} ` +
+        `(${result} into ${self.dtype}); use the out-of-place op, or convert self first, e.g. x = x.float()`,
+    );
   }
+}
+
+// True when the elements of a strided layout tile one contiguous block exactly (a permuted contiguous tensor).
+function isNonOverlappingAndDense(shape: readonly number[], strides: readonly number[]): boolean {
+  const dims = shape.map((_, i) => i).filter((i) => shape[i] !== 1).sort((a, b) => strides[a] - strides[b]);
+  let expected = 1;
+  for (const d of dims) {
+    if (strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+/** PyTorch's assert_no_partial_overlap: an operand may alias the written tensor fully, not in part. */
+function checkNoPartialOverlap(self: Tensor, other: TensorOrScalar, op: string): void {
+  if (typeof other === 'number' || other._data !== self._data || self.numel() === 0 || other.numel() === 0) return;
+  // like PyTorch, layouts with gaps or repeats are too hard to tell and are read through a copy
+  if (!isNonOverlappingAndDense(self.shape, self._strides) || !isNonOverlappingAndDense(other.shape, other._strides)) return;
+  const aEnd = self._offset + self.numel(), bEnd = other._offset + other.numel();
+  if (aEnd <= other._offset || bEnd <= self._offset) return; // disjoint
+  if (self._offset === other._offset && aEnd === bEnd && sameShape(self._strides, other._strides)) return; // the same elements
+  throw new ShapeError(
+    `${op}: unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. ` +
+      'Please clone() the tensor before performing the operation.',
+  );
 }
 
 function checkBroadcastInto(self: Tensor, other: TensorOrScalar, op: string): void {
@@ -73,6 +101,7 @@ function binaryInPlace(self: Tensor, other: TensorOrScalar, op: string, kernel: 
   checkWritable(self, op);
   checkResultType(self, resultType, op);
   checkBroadcastInto(self, other, op);
+  checkNoPartialOverlap(self, other, op);
   const recording = checkInPlace(self, [other]);
   const previous = recording ? historySlot(self) : null;
   // an operand that shares self's storage is read through a copy, so writes cannot feed back
@@ -82,29 +111,34 @@ function binaryInPlace(self: Tensor, other: TensorOrScalar, op: string, kernel: 
   return { recording, previous };
 }
 
-function scaledOther(other: TensorOrScalar, alpha: number): TensorOrScalar {
+function scaledOther(other: TensorOrScalar, alpha: number, dtype: DType): TensorOrScalar {
   if (alpha === 1) return other;
   if (typeof other === 'number') return other * alpha;
-  const out = emptyLike(other);
+  // computed in the result dtype: float self += int other · 0.5 must not truncate
+  const out = emptyLike(other, dtype);
   kernels().binaryScalar('mul', strided(other), alpha, false, other.shape, out._data);
   return out;
 }
 
 /** `self += alpha·other` in place (`Tensor.add_`). */
 export function add_(self: Tensor, other: TensorOrScalar, alpha = 1): Tensor {
+  checkTensor(self, 'add_', 'self');
   checkOperand(other, 'add_');
   const rt = binaryDType(self, other);
-  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha), 'add_', rt === 'bool' ? 'logicalOr' : 'add', rt);
+  checkAlpha(rt, alpha);
+  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha, rt), 'add_', rt === 'bool' ? 'logicalOr' : 'add', rt);
   if (recording) recordInPlace(ew.AddBackward0, self, previous, other).ctx = alpha;
   return self;
 }
 
 /** `self -= alpha·other` in place (`Tensor.sub_`). */
 export function sub_(self: Tensor, other: TensorOrScalar, alpha = 1): Tensor {
+  checkTensor(self, 'sub_', 'self');
   checkOperand(other, 'sub_');
+  checkSub(self, other);
   const rt = binaryDType(self, other);
-  if (rt === 'bool') throw new DTypeError('sub_: Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logicalXor()` operator instead.');
-  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha), 'sub_', 'sub', rt);
+  checkAlpha(rt, alpha);
+  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha, rt), 'sub_', 'sub', rt);
   if (recording) recordInPlace(ew.SubBackward0, self, previous, other).ctx = alpha;
   return self;
 }
@@ -114,8 +148,9 @@ export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
   checkTensor(self, 'mul_', 'self');
   checkOperand(other, 'mul_');
   const rt = binaryDType(self, other);
-  // the gradient of `other` needs self's values from before the write
-  const before = typeof other === 'object' && other._requiresGrad ? clone(self.detach()) : null;
+  // the gradient of `other` needs self's values from before the write (a recorded clone, so
+  // double backward reaches self's history through it)
+  const before = typeof other === 'object' && other._requiresGrad ? clone(self) : null;
   const { recording, previous } = binaryInPlace(self, other, 'mul_', rt === 'bool' ? 'logicalAnd' : rt === 'int32' ? 'imul' : 'mul', rt);
   if (recording) {
     const node = recordInPlace(ew.MulBackward0, self, previous, other);
@@ -129,8 +164,8 @@ export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
 export function div_(self: Tensor, other: TensorOrScalar): Tensor {
   checkTensor(self, 'div_', 'self');
   checkOperand(other, 'div_');
-  if (!isFloating(self.dtype)) throw new DTypeError(`div_: result type float32 can't be cast to the desired output type ${self.dtype}`);
-  const before = typeof other === 'object' && other._requiresGrad ? clone(self.detach()) : null;
+  if (!isFloating(self.dtype)) checkResultType(self, 'float32', 'div_');
+  const before = typeof other === 'object' && other._requiresGrad ? clone(self) : null;
   const { recording, previous } = binaryInPlace(self, other, 'div_', 'div', binaryDType(self, other));
   if (recording) {
     const node = recordInPlace(ew.DivBackward0, self, previous, other);
@@ -145,7 +180,7 @@ export function fill_(self: Tensor, value: number, op: 'fill_' | 'zero_'): Tenso
   checkTensor(self, op, 'self');
   checkOperand(value, op, 'value');
   if (typeof value !== 'number') throw new DTypeError(`${op}: expected a number`);
-  checkWritable(self, op);
+  // no internal-overlap check: every element gets the same value (PyTorch fills expanded tensors too)
   const recording = checkInPlace(self, []);
   const previous = recording ? historySlot(self) : null;
   const v = self.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
@@ -188,9 +223,7 @@ function boolOf(t: Tensor): Tensor {
 export function clamp_(self: Tensor, min?: number | null, max?: number | null): Tensor {
   checkTensor(self, 'clamp_', 'self');
   const { hasMin, hasMax } = checkClamp(self, min, max);
-  if (!isFloating(self.dtype) && ((hasMin && !Number.isInteger(min)) || (hasMax && !Number.isInteger(max)))) {
-    throw new DTypeError(`clamp_: result type float32 can't be cast to the desired output type ${self.dtype}`);
-  }
+  checkResultType(self, clampDType(self, min, max), 'clamp_');
   checkWritable(self, 'clamp_');
   const recording = checkInPlace(self, []);
   const previous = recording ? historySlot(self) : null;

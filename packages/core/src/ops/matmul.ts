@@ -5,6 +5,7 @@ import { defineRules, type Rule } from '../autograd/node.js';
 import { record } from '../autograd/record.js';
 import type { MatrixOperand } from '../backend/backend.js';
 import { kernels } from '../backend/registry.js';
+import { scalarTypeName } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, coalesce } from '../shape.js';
 import { empty, type Tensor } from '../tensor.js';
@@ -59,8 +60,16 @@ function ruleFor(aDims: number, bDims: number): Rule {
   return rules.UnsafeViewBackward0;
 }
 
-function describeMatmulError(a: Tensor, b: Tensor): string {
+function describeMatmulError(a: Tensor, b: Tensor, batchShape: readonly number[]): string {
   const [ad, bd] = [a.shape.length, b.shape.length];
+  if (ad >= 3 && bd >= 3) {
+    // both batched: PyTorch runs bmm on the broadcast batch and reports its check
+    const batch = batchShape.reduce((p, s) => p * s, 1);
+    return (
+      `Expected size for first two dimensions of batch2 tensor to be: [${batch}, ${a.shape[ad - 1]}] but got: [${batch}, ${b.shape[bd - 2]}]. ` +
+      `(matmul of ${fmtShape(a.shape)} and ${fmtShape(b.shape)}: the last dim of the first must equal the second-to-last of the second)`
+    );
+  }
   if (ad === 1 && bd === 1) {
     return `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`;
   }
@@ -79,18 +88,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`both arguments to matmul need to be at least 1D, but they are ${ad}D and ${bd}D`);
   }
   if (a.dtype !== b.dtype) {
-    throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}; convert one with .to()`);
+    const [an, bn] = [scalarTypeName(a.dtype), scalarTypeName(b.dtype)];
+    throw new DTypeError(
+      (ad === 1 && bd === 1 ? `dot : expected both vectors to have same dtype, but found ${an} and ${bn}` : `expected scalar type ${an} but found ${bn}`) +
+        `: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}; convert one operand with .to('${a.dtype}')`,
+    );
   }
-  if (a.dtype === 'bool') throw new DTypeError('matmul(): not implemented for bool tensors');
+  if (a.dtype === 'bool') throw new DTypeError(`matmul(): "addmm_impl_cpu_" not implemented for 'Bool'; convert with .float() or .int() first`);
   const m = ad === 1 ? 1 : a.shape[ad - 2];
   const k = a.shape[ad - 1];
   const kb = bd === 1 ? b.shape[0] : b.shape[bd - 2];
   const n = bd === 1 ? 1 : b.shape[bd - 1];
-  if (k !== kb) throw new ShapeError(describeMatmulError(a, b));
-
   const aBatch = a.shape.slice(0, Math.max(0, ad - 2));
   const bBatch = b.shape.slice(0, Math.max(0, bd - 2));
   const batchShape = broadcastShapes(aBatch, bBatch);
+  if (k !== kb) throw new ShapeError(describeMatmulError(a, b, batchShape));
   const outShape = [...batchShape, ...(ad === 1 ? [] : [m]), ...(bd === 1 ? [] : [n])];
   const out = empty(outShape, a.dtype);
   runBatched(a, b, batchShape, m, k, n, out);

@@ -38,11 +38,16 @@ const rules = defineRules({
   // d narrow(x) = g placed into zeros of x's shape
   SliceBackward0: (n, g) => [sliceBackward(g, n.ctx.shape, n.ctx.dim, n.ctx.start)],
   SplitBackward0: (n, g) => [sliceBackward(g, n.ctx.shape, n.ctx.dim, n.ctx.start)],
+  SplitWithSizesBackward0: (n, g) => [sliceBackward(g, n.ctx.shape, n.ctx.dim, n.ctx.start)],
   SelectBackward0: (n, g) => [sliceBackward(unsqueeze(g, n.ctx.dim), n.ctx.shape, n.ctx.dim, n.ctx.start)],
   // the backward of placing g into zeros is slicing it out again
   SliceBackwardBackward0: (n, g) => [narrow(g, n.ctx.dim, n.ctx.start, n.ctx.length)],
   // d cat(xs) = the matching slice of g for each input
-  CatBackward0: (n, g) => (n.ctx.sizes as number[]).map((len, i) => narrow(g, n.ctx.dim, n.ctx.starts[i], len)),
+  CatBackward0: (n, g) =>
+    (n.ctx.sizes as number[]).map((len, i) => {
+      const part = narrow(g, n.ctx.dim, n.ctx.starts[i], len);
+      return n.ctx.skipped[i] ? reshape(part, [0]) : part; // a skipped legacy [0] input gets an empty gradient
+    }),
   StackBackward0: (n, g) => Array.from({ length: n.ctx.count as number }, (_, i) => select(g, n.ctx.dim, i)),
 });
 
@@ -265,7 +270,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return sliceView(x, dim, start, length, 'narrow', rules.SliceBackward0);
 }
 
-function sliceView(x: Tensor, dim: number, start: number, length: number, op: string, rule: typeof rules.SliceBackward0 | typeof rules.SplitBackward0): Tensor {
+type SliceRule = typeof rules.SliceBackward0 | typeof rules.SplitBackward0 | typeof rules.SplitWithSizesBackward0;
+
+function sliceView(x: Tensor, dim: number, start: number, length: number, op: string, rule: SliceRule): Tensor {
   checkTensor(x, op);
   if (x.shape.length === 0) throw new DimError(`${op}() cannot be applied to a 0-dim tensor.`);
   const d = normalizeDim(dim, x.shape.length, op);
@@ -304,7 +311,10 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function split(x: Tensor, splitSize: number, dim = 0): Tensor[] {
   checkTensor(x, 'split');
   const d = normalizeDim(dim, x.shape.length, 'split');
-  if (!Number.isInteger(splitSize) || splitSize <= 0) throw new ArgumentError(`split(): split_size must be a positive integer, got ${splitSize}`);
+  if (!Number.isInteger(splitSize) || splitSize < 0) throw new ArgumentError(`split(): split_size must be a non-negative integer, got ${describe(splitSize)}`);
+  if (splitSize === 0 && x.shape[d] !== 0) {
+    throw new ArgumentError(`split(): split_size can only be 0 if dimension size is 0, but got dimension size of ${x.shape[d]}; pass a positive split_size`);
+  }
   const out: Tensor[] = [];
   for (let s = 0; s < x.shape[d] || (s === 0 && x.shape[d] === 0); s += splitSize) {
     out.push(sliceView(x, d, s, Math.min(splitSize, x.shape[d] - s), 'split', rules.SplitBackward0));
@@ -318,7 +328,9 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor(x, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ArgumentError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalizeDim(dim, x.shape.length, 'chunk');
-  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+  // an empty dim gives `chunks` empty chunks, as in PyTorch
+  if (x.shape[d] === 0) return Array.from({ length: chunks }, () => sliceView(x, d, 0, 0, 'chunk', rules.SplitWithSizesBackward0));
+  return split(x, Math.ceil(x.shape[d] / chunks), d);
 }
 
 /** `g` placed at `start` along `dim` inside zeros of `shape` (PyTorch's slice_backward). */
@@ -344,10 +356,17 @@ export function assign(dst: Tensor, src: Tensor): void {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat(): expected a non-empty list of Tensors');
   tensors.forEach((x, i) => checkTensor(x, 'cat', `tensors[${i}]`));
-  const first = tensors[0];
+  tensors.forEach((x, i) => {
+    if (x.shape.length === 0) throw new ShapeError(`zero-dimensional tensor (at position ${i}) cannot be concatenated; unsqueeze it first, or use stack()`);
+  });
+  // PyTorch still skips legacy empty 1-D tensors (shape [0]) when shapes are checked
+  const skipped = tensors.map((x) => x.shape.length === 1 && x.shape[0] === 0);
+  const first = tensors.find((_, i) => !skipped[i]) ?? tensors[0];
   const d = normalizeDim(dim, first.shape.length, 'cat');
-  let dtype = first.dtype;
+  let dtype = tensors[0].dtype;
   for (const [i, x] of tensors.entries()) {
+    dtype = promoteTypes(dtype, x.dtype);
+    if (skipped[i]) continue;
     if (x.shape.length !== first.shape.length) {
       throw new ShapeError(`Tensors must have same number of dimensions: got ${first.shape.length} and ${x.shape.length} (tensor ${i})`);
     }
@@ -356,21 +375,20 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         throw new ShapeError(`Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[k]} but got size ${x.shape[k]} for tensor number ${i} in the list.`);
       }
     }
-    dtype = promoteTypes(dtype, x.dtype);
   }
-  const sizes = tensors.map((x) => x.shape[d]);
+  const sizes = tensors.map((x, i) => (skipped[i] ? 0 : x.shape[d]));
   const shape = first.shape.slice();
   shape[d] = sizes.reduce((a, b) => a + b, 0);
   const out = empty(shape, dtype);
   const starts: number[] = [];
   let offset = 0;
-  for (const x of tensors) {
+  for (const [i, x] of tensors.entries()) {
     starts.push(offset);
-    assign(window(out, x.shape, offset * out._strides[d]), x);
-    offset += x.shape[d];
+    if (!skipped[i]) assign(window(out, x.shape, offset * out._strides[d]), x);
+    offset += sizes[i];
   }
   const node = recordMany(rules.CatBackward0, out, tensors);
-  if (node !== null) node.ctx = { dim: d, sizes, starts };
+  if (node !== null) node.ctx = { dim: d, sizes, starts, skipped };
   return out;
 }
 

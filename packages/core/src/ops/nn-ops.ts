@@ -2,7 +2,7 @@
 import { defineRules } from '../autograd/node.js';
 import { record } from '../autograd/record.js';
 import { kernels } from '../backend/registry.js';
-import { isFloating } from '../dtype.js';
+import { isFloating, scalarTypeName } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { normalizeDim, numelOf } from '../shape.js';
 import { emptyLike, type Tensor } from '../tensor.js';
@@ -29,7 +29,9 @@ export const nnRules = rules;
 function softmaxLike(x: Tensor, dim: number, log: boolean): Tensor {
   const op = log ? 'logSoftmax' : 'softmax';
   checkTensor(x, op);
-  if (!isFloating(x.dtype)) throw new DTypeError(`${op}(): expected a floating point tensor, got ${x.dtype}; convert with .float()`);
+  if (!isFloating(x.dtype)) {
+    throw new DTypeError(`${op}(): "${op}" not implemented for '${scalarTypeName(x.dtype)}' (${x.dtype}); convert with x.float() first`);
+  }
   const d = normalizeDim(dim, x.shape.length, op);
   const c = contiguous(x);
   const out = emptyLike(c);

@@ -5,23 +5,39 @@ import { isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { bernoulliDraw, fillNormal, fillUniform } from '../random.js';
 import { emptyLike, type Tensor } from '../tensor.js';
-import { assign } from './movement.js';
 import { checkTensor } from './operand.js';
 
-/** Runs `fill` on contiguous storage of `self` (through a temporary when `self` is strided). */
-function fillWith(self: Tensor, op: string, fill: (data: Float32Array | Float64Array) => void): Tensor {
+/**
+ * Runs `fill` on contiguous storage of `self`. A strided `self` is filled through a temporary whose
+ * values go to the elements in memory order (smallest stride innermost), the order PyTorch's
+ * TensorIterator visits them in, so `x.t().uniform_()` draws as PyTorch does.
+ */
+function fillWith(self: Tensor, op: string, fill: (data: Float32Array | Float64Array, contiguous: boolean) => void): Tensor {
   checkTensor(self, op, 'self');
   if (!isFloating(self.dtype)) throw new DTypeError(`${op}: expected a floating point tensor, got ${self.dtype}`);
   checkInPlace(self, []);
   const n = self.numel();
-  if (self.isContiguous()) fill(self._data.subarray(self._offset, self._offset + n) as Float32Array | Float64Array);
+  if (self.isContiguous()) fill(self._data.subarray(self._offset, self._offset + n) as Float32Array | Float64Array, true);
   else {
     const tmp = emptyLike(self);
-    fill(tmp._data as Float32Array | Float64Array);
-    assign(self, tmp);
+    fill(tmp._data as Float32Array | Float64Array, false);
+    const offsets = memoryOrder(self);
+    for (let i = 0; i < n; i++) self._data[offsets[i]] = tmp._data[i];
   }
   (self._version ??= { value: 0 }).value++;
   return self;
+}
+
+/** Storage offsets of `t`'s elements, visiting dims from the largest stride to the smallest. */
+function memoryOrder(t: Tensor): number[] {
+  const dims = t.shape.map((_, d) => d).sort((a, b) => t._strides[b] - t._strides[a]);
+  const out: number[] = [];
+  const walk = (k: number, off: number): void => {
+    if (k === dims.length) out.push(off);
+    else for (let i = 0; i < t.shape[dims[k]]; i++) walk(k + 1, off + i * t._strides[dims[k]]);
+  };
+  walk(0, t._offset);
+  return out;
 }
 
 function checkNumber(value: unknown, name: string, op: string): asserts value is number {
@@ -41,7 +57,7 @@ export function normal_(self: Tensor, mean = 0, std = 1): Tensor {
   checkNumber(mean, 'mean', 'normal_');
   checkNumber(std, 'std', 'normal_');
   if (std < 0) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
-  return fillWith(self, 'normal_', (d) => fillNormal(d, mean, std));
+  return fillWith(self, 'normal_', (d, contiguous) => fillNormal(d, mean, std, contiguous));
 }
 
 /** Fills `self` with 1 with probability `p`, else 0, in place (`Tensor.bernoulli_`). */

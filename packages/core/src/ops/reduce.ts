@@ -6,9 +6,11 @@ import type { ReduceKernel } from '../backend/backend.js';
 import { kernels } from '../backend/registry.js';
 import { type DType, isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError, DimError } from '../errors.js';
-import { contiguousStrides, normalizeDim, normalizeDims, numelOf } from '../shape.js';
-import { empty, type Tensor } from '../tensor.js';
-import { abs, div, eq, mul, pow, sign, sqrt, sub, where, exp, log, add } from './elementwise.js';
+import { contiguousStrides, describe, normalizeDim, normalizeDims, numelOf } from '../shape.js';
+import { empty, Tensor } from '../tensor.js';
+import {
+  abs, add, div, eq, exp, isfinite, isnan, log, logicalOr, maskedFill, mul, ne, pow, sign, sqrt, sub, to, where,
+} from './elementwise.js';
 import { checkTensor, floatDType, strided } from './operand.js';
 import { contiguous, expand, reshape, unsqueeze } from './movement.js';
 
@@ -67,7 +69,20 @@ const rules = defineRules({
   MaxBackward0: (n, g) => [indexGrad(n.saved(0), g, n.ctx)],
   MinBackward0: (n, g) => [indexGrad(n.saved(0), g, n.ctx)],
   // d ‖x‖ₚ = g·sign(x)·|x|ᵖ⁻¹/‖x‖ᵖ⁻¹  (0 where the norm is 0)
-  NormBackward1: (n, g) => [normGrad(n.saved(0), n.saved(1), g, n.ctx)],
+  // (p = 0 counts nonzeros: PyTorch gives no gradient at all)
+  NormBackward1: (n, g) => [n.ctx === 0 ? null : normGrad(n.saved(0), n.saved(1), g, n.ctx)],
+  // d var(x) = g·2(x - mean(x))/(N - correction)
+  VarBackward0: (n, g) => [varGrad(n.saved(0), g, n.ctx)],
+  // d std(x) = d var(x) at g/(2·std), 0 where std = 0   (saves the output)
+  StdBackward0: (n, g) => {
+    const y = n.saved(1);
+    return [varGrad(n.saved(0), maskedFill(div(g, mul(y, 2)), eq(y, 0), 0), n.ctx)];
+  },
+  // d logsumexp(x) = g·exp(x - y)   (saves the output)
+  LogsumexpBackward0: (n, g) => {
+    const x = n.saved(0), y = n.saved(1), { dims, keepdim } = n.ctx;
+    return [mul(expandBack(g, x.shape, dims, keepdim), exp(sub(x, expandBack(y, x.shape, dims, keepdim))))];
+  },
 });
 
 /** The names of the backward rules defined in this file. */
@@ -91,6 +106,7 @@ function arangeAlong(shape: readonly number[], dim: number): Tensor {
 }
 
 function indexGrad(indices: Tensor, g: Tensor, ctx: { shape: number[]; dim: number; keepdim: boolean }): Tensor {
+  if (ctx.shape.length === 0) return g; // max(0-d, 0) selects the only element
   const idx = ctx.keepdim ? indices : unsqueeze(indices, ctx.dim);
   const gk = ctx.keepdim ? g : unsqueeze(g, ctx.dim);
   const oneHot = eq(arangeAlong(ctx.shape, ctx.dim), idx);
@@ -99,8 +115,9 @@ function indexGrad(indices: Tensor, g: Tensor, ctx: { shape: number[]; dim: numb
 
 function normGrad(x: Tensor, norm: Tensor, g: Tensor, p: number): Tensor {
   let scaled: Tensor;
-  if (p === Infinity) {
-    const mask = eq(abs(x), norm);
+  if (p === Infinity || p === -Infinity) {
+    // the gradient of amax/amin of |x|, split among ties (NaN entries count as the extreme)
+    const mask = logicalOr(eq(abs(x), norm), isnan(x));
     scaled = div(mul(sign(x), mask), sum(mask));
   } else if (p === 1) {
     scaled = sign(x);
@@ -108,13 +125,33 @@ function normGrad(x: Tensor, norm: Tensor, g: Tensor, p: number): Tensor {
     scaled = div(x, norm);
   } else {
     scaled = div(mul(sign(x), pow(abs(x), p - 1)), pow(norm, p - 1));
+    if (p < 1) scaled = where(eq(x, 0), 0, scaled); // |x|ᵖ⁻¹ is infinite at 0: PyTorch gives 0 there
   }
   const safe = where(eq(norm, 0), 0, scaled);
   return mul(safe, g);
 }
 
 function checkNumeric(x: Tensor, op: string): void {
-  if (x.dtype === 'bool' && op !== 'sum') throw new DTypeError(`${op}(): not supported for bool tensors; convert with .float() first`);
+  if (x.dtype === 'bool') throw new DTypeError(`${op}(): "${op}_cpu" not implemented for 'Bool'; convert with x.int() or x.float() first`);
+}
+
+/** Variance of `x` over `r.dims` computed with unrecorded ops (the caller records one node). */
+function varianceOf(x: Tensor, r: Reduction, correction: number, keepdim: boolean): Tensor {
+  const xd = x.detach();
+  const count = r.dims.reduce((c, d) => c * x.shape[d], 1);
+  const centered = sub(xd, mean(xd, r.dims, true));
+  return div(sum(mul(centered, centered), r.dims, keepdim), Math.max(0, count - correction));
+}
+
+function varGrad(x: Tensor, g: Tensor, ctx: { dims: number[]; keepdim: boolean; correction: number }): Tensor {
+  const count = ctx.dims.reduce((c, d) => c * x.shape[d], 1);
+  const centered = sub(x, mean(x, ctx.dims, true));
+  return mul(expandBack(g, x.shape, ctx.dims, ctx.keepdim), mul(centered, 2 / (count - ctx.correction)));
+}
+
+/** `t`'s fresh storage under another shape of the same size (not a view: `t` is not used again). */
+function withShape(t: Tensor, shape: readonly number[]): Tensor {
+  return produced(new Tensor(t._data, shape, contiguousStrides(shape), t._offset, t.dtype));
 }
 
 /** Sum over all elements or over `dim` (`torch.sum`). Integer and bool inputs sum to int32. */
@@ -149,12 +186,14 @@ export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim
 
 function extremum(x: Tensor, dim: number | readonly number[] | null | undefined, keepdim: boolean, op: 'amax' | 'amin' | 'max' | 'min'): Tensor {
   checkTensor(x, op);
-  checkNumeric(x, op);
   const r = plan(x, dim, keepdim, op);
+  const all = dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0);
+  if (all && x.numel() === 0) {
+    throw new DimError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
   for (const d of r.dims) {
     if (x.shape[d] === 0) throw new DimError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   }
-  if (x.numel() === 0 && r.dims.length === 0) throw new DimError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   const isMax = op === 'amax' || op === 'max';
   const out = reduceKernel(isMax ? 'max' : 'min', x, r, x.dtype, isMax ? -Infinity : Infinity);
   const rule = { amax: rules.AmaxBackward0, amin: rules.AminBackward0, max: rules.MaxBackward1, min: rules.MinBackward1 }[op];
@@ -186,16 +225,15 @@ export function min(x: Tensor): Tensor {
   return extremum(x, undefined, false, 'min');
 }
 
-/** Index of the max/min along `dim` via the argReduce kernel on a contiguous copy. */
-function argIndices(x: Tensor, dim: number, op: 'argmax' | 'argmin'): { indices: Tensor; keptShape: number[] } {
+/** Index of the max/min along `dim` via the argReduce kernel on a contiguous copy, as a new tensor of `outShape`. */
+function argIndices(x: Tensor, dim: number, op: 'argmax' | 'argmin', outShape: readonly number[]): Tensor {
   const c = contiguous(x);
   const size = x.shape[dim];
   const outer = numelOf(x.shape.slice(0, dim));
   const inner = numelOf(x.shape.slice(dim + 1));
-  const keptShape = x.shape.map((s, i) => (i === dim ? 1 : s));
-  const indices = empty(keptShape, 'int32');
+  const indices = empty(outShape, 'int32');
   kernels().argReduce(op, c._data.subarray(c._offset), outer, size, inner, indices._data as Int32Array);
-  return { indices, keptShape };
+  return produced(indices);
 }
 
 function argReduce(x: Tensor, dim: number | null | undefined, keepdim: boolean, op: 'argmax' | 'argmin'): Tensor {
@@ -203,15 +241,12 @@ function argReduce(x: Tensor, dim: number | null | undefined, keepdim: boolean, 
   checkNumeric(x, op);
   if (dim === undefined || dim === null) {
     if (x.numel() === 0) throw new DimError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
-    const flat = reshape(x, [-1]);
-    const { indices } = argIndices(flat, 0, op);
-    return produced(reshape(indices, keepdim ? x.shape.map(() => 1) : []));
+    return argIndices(reshape(x, [-1]), 0, op, keepdim ? x.shape.map(() => 1) : []);
   }
   const d = normalizeDim(dim, x.shape.length, op);
-  if (x.shape.length === 0) return produced(empty(keepdim ? [] : [], 'int32'));
+  if (x.shape.length === 0) return produced(empty([], 'int32'));
   if (x.shape[d] === 0) throw new DimError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
-  const { indices } = argIndices(x, d, op);
-  return produced(keepdim ? indices : reshape(indices, x.shape.filter((_, i) => i !== d)));
+  return argIndices(x, d, op, keepdim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d));
 }
 
 /** Index of the maximum, flattened or along `dim`, as int32 (`torch.argmax`; PyTorch returns int64). */
@@ -227,14 +262,12 @@ export function argmin(x: Tensor, dim?: number | null, keepdim = false): Tensor 
 /** `{ values, indices }` of the max or min along `dim` (`torch.max(x, dim)`). */
 export function maxDim(x: Tensor, dim: number, keepdim: boolean, op: 'max' | 'min'): { values: Tensor; indices: Tensor } {
   checkTensor(x, op);
-  checkNumeric(x, op);
   const d = normalizeDim(dim, x.shape.length, op);
   if (x.shape.length > 0 && x.shape[d] === 0) throw new DimError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   const isMax = op === 'max';
   const r = plan(x, d, keepdim, op);
   const values = reduceKernel(isMax ? 'max' : 'min', x, r, x.dtype, isMax ? -Infinity : Infinity);
-  const { indices: kept } = x.shape.length === 0 ? { indices: empty([], 'int32') } : argIndices(x, d, isMax ? 'argmax' : 'argmin');
-  const indices = produced(keepdim || x.shape.length === 0 ? kept : reshape(kept, r.outShape));
+  const indices = x.shape.length === 0 ? produced(empty([], 'int32')) : argIndices(x, d, isMax ? 'argmax' : 'argmin', r.outShape);
   const node = record(isMax ? rules.MaxBackward0 : rules.MinBackward0, values, x);
   if (node !== null) {
     node.save(indices);
@@ -243,48 +276,81 @@ export function maxDim(x: Tensor, dim: number, keepdim: boolean, op: 'max' | 'mi
   return { values, indices };
 }
 
-/** Variance with `correction` (default 1, Bessel) over `dim` (`torch.var`; composed of differentiable ops). */
-export function variance(x: Tensor, dim?: number | readonly number[] | null, options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  checkTensor(x, 'var');
-  if (!isFloating(x.dtype)) throw new DTypeError(`var(): expected a floating point tensor, got ${x.dtype}`);
+type VarOptions = { correction?: number; keepdim?: boolean };
+
+function varianceLike(x: Tensor, dim: number | readonly number[] | null | undefined, options: VarOptions, op: 'var' | 'std'): Tensor {
+  checkTensor(x, op);
+  if (!isFloating(x.dtype)) {
+    throw new DTypeError(`${op}(): std and var only support floating point and complex dtypes (got ${x.dtype}); convert with x.float() first`);
+  }
   const correction = options.correction ?? 1;
   const keepdim = options.keepdim ?? false;
-  const r = plan(x, dim, keepdim, 'var');
-  const count = r.dims.reduce((c, d) => c * x.shape[d], 1);
-  const centered = sub(x, mean(x, r.dims, true));
-  return div(sum(mul(centered, centered), r.dims, keepdim), Math.max(0, count - correction));
+  if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ArgumentError(`${op}(): correction must be a number, got ${describe(correction)}`);
+  const r = plan(x, dim, keepdim, op);
+  const v = varianceOf(x, r, correction, keepdim);
+  const out = op === 'var' ? v : sqrt(v);
+  const node = record(op === 'var' ? rules.VarBackward0 : rules.StdBackward0, out, x);
+  if (node !== null) {
+    node.save(x, op === 'std' ? out : null);
+    node.ctx = { dims: r.dims, keepdim, correction };
+  }
+  return out;
 }
 
-/** Standard deviation (`torch.std`): `sqrt(var)`. */
-export function std(x: Tensor, dim?: number | readonly number[] | null, options: { correction?: number; keepdim?: boolean } = {}): Tensor {
-  return sqrt(variance(x, dim, options));
+/** Variance with `correction` (default 1, Bessel) over `dim`, all dims if omitted (`torch.var`). */
+export function variance(x: Tensor, dim?: number | readonly number[] | null, options: VarOptions = {}): Tensor {
+  return varianceLike(x, dim, options, 'var');
 }
 
-/** `log Σ exp(x)` over `dim`, shifted by the max for stability (`torch.logsumexp`). */
+/** Standard deviation (`torch.std`): `sqrt(var)`, with its own backward node as in PyTorch. */
+export function std(x: Tensor, dim?: number | readonly number[] | null, options: VarOptions = {}): Tensor {
+  return varianceLike(x, dim, options, 'std');
+}
+
+/** `log Σ exp(x)` over `dim`, shifted by the max for stability (`torch.logsumexp`). Integer inputs give float32. */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   checkTensor(x, 'logsumexp');
-  const xf = isFloating(x.dtype) ? x : x.to(floatDType(x.dtype));
-  const m = amax(xf, dim, true).detach();
-  const finiteM = where(m.abs().eq(Infinity), 0, m);
-  const s = log(sum(exp(sub(xf, finiteM)), dim, true));
-  const out = add(s, finiteM);
-  return keepdim ? out : reshape(out, plan(x, dim, false, 'logsumexp').outShape);
+  const xf = isFloating(x.dtype) ? x : to(x, floatDType(x.dtype));
+  const r = plan(xf, dim, true, 'logsumexp');
+  const xd = xf.detach();
+  let kept: Tensor;
+  if (r.dims.some((d) => xf.shape[d] === 0)) kept = log(sum(exp(xd), r.dims, true)); // an empty sum: log 0 = -inf
+  else {
+    const m = amax(xd, r.dims, true);
+    const shift = where(isfinite(m), m, 0); // ±inf maxima are not subtracted (inf - inf would be NaN)
+    kept = add(log(sum(exp(sub(xd, shift)), r.dims, true)), shift);
+  }
+  const out = keepdim ? kept : withShape(kept, plan(xf, dim, false, 'logsumexp').outShape);
+  const node = record(rules.LogsumexpBackward0, out, xf);
+  if (node !== null) {
+    node.save(xf, out);
+    node.ctx = { dims: r.dims, keepdim };
+  }
+  return out;
 }
 
-/** The p-norm of all elements (`torch.norm` / `torch.linalg.vector_norm`); p may be Infinity. */
+/**
+ * The p-norm of all elements (`torch.norm(x, p)`): `(Σ|x|ᵖ)^(1/p)`; p = Infinity / -Infinity give
+ * the largest / smallest |x|, p = 0 counts the nonzero elements.
+ */
 export function norm(x: Tensor, p = 2): Tensor {
   checkTensor(x, 'norm');
-  if (!isFloating(x.dtype)) throw new DTypeError(`norm(): expected a floating point tensor, got ${x.dtype}`);
-  if (!(p > 0)) throw new ArgumentError(`norm(): p must be positive (or Infinity), got ${p}`);
+  if (!isFloating(x.dtype)) {
+    throw new DTypeError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype} instead; convert with x.float() first`);
+  }
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new ArgumentError(`norm(): p must be a number, got ${describe(p)}`);
   const a = abs(x.detach());
   let out: Tensor;
   if (p === Infinity) out = amax(a);
+  else if (p === -Infinity) out = amin(a);
+  else if (p === 0) out = to(sum(ne(a, 0)), x.dtype);
   else if (p === 1) out = sum(a);
   else if (p === 2) out = sqrt(sum(mul(a, a)));
   else out = pow(sum(pow(a, p)), 1 / p);
   const node = record(rules.NormBackward1, out, x);
   if (node !== null) {
-    node.save(x, out.detach());
+    // the output itself, not a detached copy: double backward differentiates through the norm
+    node.save(x, out);
     node.ctx = p;
   }
   return out;

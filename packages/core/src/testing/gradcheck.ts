@@ -1,6 +1,6 @@
 // Numerical gradient checking in float64 (torch.autograd.gradcheck / gradgradcheck): compares
 // the Jacobian autograd computes with central finite differences, element by element.
-import { autograd, noGrad, Tensor, TorchletError } from '@torchlet/core';
+import { autograd, Tensor, TorchletError } from '@torchlet/core';
 
 /** A gradient check failed; the message shows where and by how much. */
 export class GradcheckError extends TorchletError {}
@@ -37,24 +37,29 @@ function flatValues(ts: Tensor[]): number[] {
   return ts.flatMap((t) => elementOffsets(t).map((o) => t._data[o]));
 }
 
-/** Jacobian d(outputs)/d(input) by central differences: rows are input elements. */
+/**
+ * Jacobian d(outputs)/d(input) by central differences: rows are input elements. `fn` runs with
+ * grad mode as the caller has it (not under noGrad), so functions that use autograd inside,
+ * like gradgradcheck's first-order gradients, are evaluated correctly.
+ */
 function numericalJacobian(fn: Fn, inputs: Tensor[], input: Tensor, eps: number): number[][] {
-  return noGrad(() =>
-    elementOffsets(input).map((off) => {
-      const orig = input._data[off];
-      // bump the version with every write, so backends that cache storage see the change
-      const bump = () => (input._version ??= { value: 0 }).value++;
+  return elementOffsets(input).map((off) => {
+    const orig = input._data[off];
+    // bump the version with every write, so backends that cache storage see the change
+    const bump = () => (input._version ??= { value: 0 }).value++;
+    try {
       input._data[off] = orig + eps;
       bump();
       const plus = flatValues(outputsOf(fn, inputs));
       input._data[off] = orig - eps;
       bump();
       const minus = flatValues(outputsOf(fn, inputs));
+      return plus.map((p, k) => (p - minus[k]) / (2 * eps));
+    } finally {
       input._data[off] = orig;
       bump();
-      return plus.map((p, k) => (p - minus[k]) / (2 * eps));
-    }),
-  );
+    }
+  });
 }
 
 /** Jacobian by autograd, one backward per output element: rows are input elements. */
@@ -123,22 +128,30 @@ export function gradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = 
 }
 
 /**
- * Checks second derivatives: gradcheck of the function that maps the inputs (and random-free
- * unit output gradients) to the first gradients computed with `createGraph`.
+ * Checks second derivatives, as `torch.autograd.gradgradcheck`: gradcheck of the function that
+ * maps the inputs and the output gradients to the first gradients computed with `createGraph`.
+ * The output gradients are inputs of that check too (fixed, non-uniform values), so it also
+ * verifies that each backward is differentiable in the gradient it receives, which double
+ * backward through a chain of ops relies on.
  */
 export function gradgradcheck(fn: Fn, inputs: Tensor[], options: GradcheckOptions = {}): true {
-  const diffInputs = inputs.filter((x) => x.requiresGrad);
-  const firstOrder = (...xs: Tensor[]): Tensor[] => {
-    const outs = outputsOf(fn, xs).filter((o) => o.requiresGrad);
-    // fixed, non-uniform output gradients so every output element is weighed differently
-    const gradOutputs = outs.map((o) => {
+  if (!inputs.some((x) => x.requiresGrad)) return true;
+  const gradOutputs = outputsOf(fn, inputs)
+    .filter((o) => o.requiresGrad)
+    .map((o) => {
+      // every output element weighed differently, so no backward sees a uniform gradient
       const g = new Float64Array(o.numel()).map((_, k) => 1 + 0.1 * k);
-      return new Tensor(g, o.shape, contiguous(o.shape), 0, 'float64').to(o.dtype);
+      const t = new Tensor(g, o.shape.slice(), contiguous(o.shape), 0, 'float64').to(o.dtype);
+      return o.dtype === 'float64' ? t.requiresGrad_() : t;
     });
+  const n = inputs.length;
+  const firstOrder = (...args: Tensor[]): Tensor[] => {
+    const xs = args.slice(0, n);
+    const outs = outputsOf(fn, xs).filter((o) => o.requiresGrad);
     const ins = xs.filter((x) => x.requiresGrad);
-    const grads = autograd.grad(outs, ins, { gradOutputs, createGraph: true, allowUnused: true });
-    return grads.filter((g): g is Tensor => g !== null && g.requiresGrad);
+    const grads = autograd.grad(outs, ins, { gradOutputs: args.slice(n), createGraph: true, allowUnused: true });
+    // a gradient that does not require grad is kept: finite differences still see how it varies
+    return grads.filter((g): g is Tensor => g !== null);
   };
-  if (diffInputs.length === 0) return true;
-  return gradcheck(firstOrder, inputs, options);
+  return gradcheck(firstOrder, [...inputs, ...gradOutputs], options);
 }

@@ -47,7 +47,8 @@ const UNARY: Record<UnaryKernel, UnaryRow> = {
   },
   sigmoid: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = sigmoid(x[xi]); },
   tanh: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.tanh(x[xi]); },
-  sign: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sign(x[xi]); },
+  // (0 < x) - (x < 0), as PyTorch's CPU kernel: NaN gives 0.
+  sign: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = v > 0 ? 1 : v < 0 ? -1 : 0; } },
   reciprocal: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = 1 / x[xi]; },
   sin: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.sin(x[xi]); },
   cos: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = Math.cos(x[xi]); },
@@ -134,7 +135,24 @@ export function binary(op: BinaryKernel, a: StridedArray, b: StridedArray, shape
 
 const scalarBox = new Float64Array(1);
 
+// PyTorch's pow with a scalar exponent takes exact shortcuts for these exponents
+// (pow_tensor_scalar_optimized_kernel); Math.pow is not correctly rounded, e.g. 0.9 ** 4.
+const POW_SHORTCUTS: Record<number, UnaryRow> = {
+  2: UNARY.square,
+  3: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = v * v * v; } },
+  0.5: UNARY.sqrt,
+  [-0.5]: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) o[oi + k] = 1 / Math.sqrt(x[xi]); },
+  [-1]: UNARY.reciprocal,
+  [-2]: (o, oi, x, xi, xs, n) => { for (let k = 0; k < n; k++, xi += xs) { const v = x[xi]; o[oi + k] = 1 / (v * v); } },
+};
+
 export function binaryScalar(op: BinaryKernel, a: StridedArray, s: number, scalarFirst: boolean, shape: readonly number[], out: TypedArray): void {
+  const shortcut = op === 'pow' && !scalarFirst ? POW_SHORTCUTS[s] : undefined;
+  if (shortcut !== undefined) {
+    if (isDense(shape, a.strides)) shortcut(out, 0, a.data, a.offset, 1, numel(shape));
+    else unaryStrided(shortcut, a, shape, out);
+    return;
+  }
   const row = BINARY[op];
   scalarBox[0] = s;
   const visit = (oi: number, ai: number, as: number, n: number) => {

@@ -1,0 +1,2 @@
+// `torch.nn.utils`, exported as the `utils` namespace.
+export { clipGradNorm_, clipGradValue_ } from './utils/clip-grad.js';
