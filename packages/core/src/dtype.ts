@@ -76,7 +76,10 @@ export function resultType(aDType: DType, aDims: number, bDType: DType, bDims: n
   const aRank = aDims > 0 ? 2 : 1;
   const bRank = bIsScalar ? 0 : bDims > 0 ? 2 : 1;
   if (aRank === bRank) return promoteTypes(aDType, bDType);
-  const [hi, lo, loIsScalar] = aRank > bRank ? [aDType, bDType, false] : [bDType, aDType, bIsScalar];
+  const aHigher = aRank > bRank;
+  const hi = aHigher ? aDType : bDType;
+  const lo = aHigher ? bDType : aDType;
+  const loIsScalar = aHigher ? false : bIsScalar;
   if (CATEGORY[lo] <= CATEGORY[hi]) return hi;
   // A higher category from a lower-ranked operand: numbers take the default dtype of their kind.
   if (loIsScalar) return lo === 'float32' || lo === 'float64' ? 'float32' : lo;

@@ -28,6 +28,7 @@ export {
 } from './ops/movement.js';
 export { gather, scatterAdd, indexSelect, indexAdd } from './ops/index-ops.js';
 export { matmul } from './ops/matmul.js';
+export { linear } from './ops/linear.js';
 export { softmax, logSoftmax } from './ops/nn-ops.js';
 export { gradFnNames, type GradFnName } from './ops/registry.js';
 

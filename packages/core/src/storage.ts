@@ -1,5 +1,5 @@
 // Allocation of tensor storage, and the optional live-memory counter behind `memoryStats()`.
-import { ARRAY_TYPE, type DType, type TypedArray } from './dtype.js';
+import type { DType, TypedArray } from './dtype.js';
 
 let tracking = false;
 let liveTensors = 0;
@@ -9,7 +9,9 @@ let registry: FinalizationRegistry<number> | null = null;
 
 /** A new zero-filled storage array of `n` elements. */
 export function allocate(dtype: DType, n: number): TypedArray {
-  const data = new ARRAY_TYPE[dtype](n);
+  // one `new` site per array type keeps each allocation monomorphic (a keyed constructor is not)
+  const data =
+    dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
   if (tracking) track(data);
   return data;
 }

@@ -66,6 +66,45 @@ describe('backward accumulates and frees', () => {
   });
 });
 
+describe('.grad never aliases a tensor someone else holds', () => {
+  it('copies a user-supplied gradient that reaches a leaf unchanged', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const g = tensor([10, 20]);
+    x.add(0).backward(g);
+    expect(x.grad).not.toBe(g);
+    x.grad!.add_(1);
+    expect(values(g)).toEqual([10, 20]);
+  });
+
+  it('gives two leaves fed by one pass-through gradient their own .grad', () => {
+    const a = tensor([1, 2], { requiresGrad: true }), b = tensor([3, 4], { requiresGrad: true });
+    a.mul(1).add(b).mul(tensor([2, 3])).backward(tensor([1, 1]));
+    expect(a.grad).not.toBe(b.grad);
+    a.grad!.add_(100);
+    expect(values(b.grad)).toEqual([2, 3]);
+  });
+
+  it('does not hand a tensor a hook kept to .grad', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const seen: Tensor[] = [];
+    x.registerHook((g) => void seen.push(g));
+    const run = () => x.mul(tensor([3, 4])).backward(tensor([1, 1]));
+    run();
+    run(); // accumulates in place into x.grad
+    expect(values(x.grad)).toEqual([6, 8]);
+    expect(values(seen[0])).toEqual([3, 4]);
+  });
+
+  it('takes a freshly computed gradient as .grad without copying it', () => {
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor([[1, 1]]);
+    x.matmul(w).sum().backward();
+    expect(values(w.grad)).toEqual([[1, 1], [1, 1]]);
+    expect(w.grad!.isContiguous()).toBe(true);
+    expect(w.grad!.requiresGrad).toBe(false);
+  });
+});
+
 describe('inputs, hooks, detach', () => {
   it('accumulates only into `inputs`, including a non-leaf', () => {
     const x = tensor(2, { requiresGrad: true }), w = tensor(3, { requiresGrad: true });

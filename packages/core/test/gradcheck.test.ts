@@ -5,7 +5,7 @@
 // tests compare it with `gradFnNames`, so a rule added without a case fails CI.
 import { describe, expect, it } from 'vitest';
 import {
-  autograd, cat, gradFnNames, indexAdd, max, min, rsub, scatterAdd, square, stack, tensor, where, pow,
+  autograd, cat, gradFnNames, indexAdd, linear, max, min, rsub, scatterAdd, square, stack, tensor, where, pow,
   type GradFnName, type Tensor,
 } from '@torchlet/core';
 import { gradcheck, GradcheckError, gradgradcheck, type GradcheckOptions } from '@torchlet/core/testing';
@@ -369,6 +369,10 @@ const cases: Record<RuleName, Case[]> = {
     { label: 'A @ A', inputs: () => [signed([3, 3])], fn: (a) => a.matmul(a) },
   ],
   SqueezeBackward3: [{ label: '[3] @ [3,4]', inputs: () => [signed([3]), signed([3, 4])], fn: (a, b) => a.matmul(b) }],
+  AddmmBackward0: [
+    { label: 'linear [4,3]·[2,3]ᵀ + [2]', inputs: () => [signed([4, 3]), signed([2, 3]), signed([2])], fn: (x, w, b) => linear(x, w, b) },
+    { label: 'linear of a transposed input', inputs: () => [signed([3, 4]), signed([2, 3]), signed([2])], fn: (x, w, b) => linear(x.t(), w, b) },
+  ],
 
   // ---- softmax ------------------------------------------------------------------------------
   SoftmaxBackward0: [

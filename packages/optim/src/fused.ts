@@ -3,26 +3,22 @@
 //   add(a, b, alpha)        = fma(b, alpha, a)          one rounding (Vectorized fmadd)
 //   addcmul(s, t1, t2, v)   = fma(v·t1, t2, s)          v·t1 rounded, then one rounding
 //   addcdiv(s, t1, t2, v)   = s + (v·t1) / t2           three roundings
-// with the scalar rounded to the tensor's dtype first. Core has no fused kernels and its
-// `add_(other, alpha)` rounds `alpha·other` on its own (in float32 without first rounding alpha),
-// so for float32 the product is formed in float64, where the product of two float32 values is
-// exact, and the sum is rounded once on the way back (double rounding through float64 differs
-// from a true fma with probability about 2^-29). float64 has no wider type to borrow: there the
-// product is rounded separately, so float64 results can differ from PyTorch's in the last bit.
-// Every function expects its operands to share `self`'s dtype (the optimizers check this).
+// with the scalar rounded to the tensor's dtype first. Core's `add`/`add_` with `alpha` already
+// round once (its fused axpy kernel). For addcmul the product is formed in float64, where the
+// product of two float32 values is exact, and the sum is rounded once on the way back (double
+// rounding through float64 differs from a true fma with probability about 2^-29). float64 has no
+// wider type to borrow: there the product is rounded separately, so float64 results can differ
+// from PyTorch's in the last bit. Every function expects its operands to share `self`'s dtype
+// (the optimizers check this).
 import type { Tensor } from '@torchlet/core';
 
 /** `self += alpha·other` in place, rounded like PyTorch's `self.add_(other, alpha=alpha)`. */
 export function addScaled_(self: Tensor, other: Tensor, alpha: number): Tensor {
-  if (alpha === 1) return self.add_(other);
-  if (self.dtype === 'float32') return self.add_(other.to('float64').mul(Math.fround(alpha)));
   return self.add_(other, alpha);
 }
 
 /** `a + alpha·b` as a new tensor, rounded like PyTorch's `a.add(b, alpha=alpha)`. */
 export function addScaled(a: Tensor, b: Tensor, alpha: number): Tensor {
-  if (alpha === 1) return a.add(b);
-  if (a.dtype === 'float32') return a.add(b.to('float64').mul(Math.fround(alpha))).to('float32');
   return a.add(b, alpha);
 }
 

@@ -70,87 +70,98 @@ function execute(run: EngineRun, roots: { node: Node; grad: Tensor }[]): (Tensor
   }
   const isTarget = (n: Node) => (run.targets === null ? n instanceof AccumulateGrad : targetIndex.has(n));
 
-  // 1. Discover reachable nodes (iterative DFS) and keep those on a path to a target.
-  const order: Node[] = []; // post-order: children before parents
-  const needed = new Set<Node>();
-  const stack: { node: Node; next: number }[] = [];
+  // 1. Discover reachable nodes (iterative DFS, post-order) and stamp those on a path to a
+  //    target (`_need`) and those with a needed input, whose backward must run (`_runs`).
+  const stack: Node[] = [];
+  const cursor: number[] = [];
   for (const r of roots) {
     if (r.node._visit === visit) continue;
     r.node._visit = visit;
-    stack.push({ node: r.node, next: 0 });
+    stack.push(r.node);
+    cursor.push(0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const inputs = top.node._inputs;
-      if (top.next < inputs.length) {
-        const s = inputs[top.next++];
+      const top = stack.length - 1;
+      const n = stack[top];
+      const inputs = n._inputs;
+      if (cursor[top] < inputs.length) {
+        const s = inputs[cursor[top]++];
         if (s !== null && s.node._visit !== visit) {
           s.node._visit = visit;
-          stack.push({ node: s.node, next: 0 });
+          stack.push(s.node);
+          cursor.push(0);
         }
         continue;
       }
       stack.pop();
-      const n = top.node;
+      cursor.pop();
       n._deps = 0;
       n._buffer = null;
-      let need = isTarget(n);
-      for (const s of inputs) if (s !== null && needed.has(s.node)) need = true;
-      if (need) needed.add(n);
-      order.push(n);
+      let runs = false;
+      for (const s of inputs) if (s !== null && s.node._need === visit) runs = true;
+      n._runs = runs ? visit : 0;
+      n._need = runs || isTarget(n) ? visit : 0;
     }
   }
 
-  // 2. Count, for each needed node, the edges that will deliver a gradient to it.
-  const runs = (n: Node) => n._inputs.some((s) => s !== null && needed.has(s.node));
-  for (const n of order) {
-    if (!needed.has(n) || !runs(n)) continue;
-    for (const s of n._inputs) if (s !== null && needed.has(s.node)) s.node._deps++;
-  }
+  // 2. Count, for each node, the edges that will deliver a gradient to it.
+  for (const r of roots) countEdges(r.node, visit);
 
   // 3. Seed the roots and run nodes as they become ready.
   const captured: (Tensor | null)[] = run.targets === null ? [] : run.targets.map(() => null);
+  // A gradient computed by a backward rule and held in exactly one place becomes a leaf's .grad
+  // as is (PyTorch's AccumulateGrad steals it). Tensors the caller or a hook may hold, and
+  // tensors a rule returned for more than one input, are recorded here and copied instead.
+  const shared = new Set<Tensor>();
   for (const r of roots) {
-    if (needed.has(r.node)) r.node._buffer = r.node._buffer === null ? r.grad : ops.add(r.node._buffer, r.grad);
+    if (r.node._need !== visit) continue;
+    shared.add(r.grad);
+    r.node._buffer = r.node._buffer === null ? r.grad : ops.add(r.node._buffer, r.grad);
   }
   const ready: Node[] = [];
-  for (const r of roots) if (needed.has(r.node) && r.node._deps === 0 && !ready.includes(r.node)) ready.push(r.node);
+  for (const r of roots) if (r.node._need === visit && r.node._deps === 0 && !ready.includes(r.node)) ready.push(r.node);
   const executed: Node[] = [];
   while (ready.length > 0) {
     const n = ready.pop()!;
     let grad = n._buffer!;
     n._buffer = null;
     executed.push(n);
-    if (n._preHooks !== null) grad = applyHooks(n._preHooks, grad);
+    if (n._preHooks !== null) {
+      shared.add(grad); // a hook may keep the tensor it was given, or return one it keeps
+      grad = applyHooks(n._preHooks, grad);
+      shared.add(grad);
+    }
     if (n._retained !== null) {
       const t = n._retained.deref();
       if (t !== undefined) t._grad = t._grad === null ? grad : ops.add(t._grad, grad);
+      shared.add(grad);
     }
-    const idx = targetIndex.get(n);
+    const idx = targetIndex.size === 0 ? undefined : targetIndex.get(n);
     if (run.capture) {
       if (idx) for (const i of idx) captured[i] = grad;
     } else if (n instanceof AccumulateGrad) {
-      if (isTarget(n)) accumulate(n.variable, grad, run.createGraph);
+      if (isTarget(n)) accumulate(n.variable, grad, run.createGraph, !shared.has(grad));
     } else if (idx) {
       // backward(inputs=[nonLeaf]) accumulates into the non-leaf's .grad
-      for (const i of idx) accumulate(run.targets![i], grad, run.createGraph);
+      for (const i of idx) accumulate(run.targets![i], grad, run.createGraph, idx.length === 1 && !shared.has(grad));
     }
-    if (!runs(n)) continue;
+    if (n._runs !== visit) continue;
     const grads = n._backward(n, grad);
     const inputs = n._inputs;
     for (let i = 0; i < inputs.length; i++) {
       const s = inputs[i];
-      if (s === null || !needed.has(s.node)) continue;
+      if (s === null || s.node._need !== visit) continue;
       let g = grads[i];
       if (g !== null && g !== undefined) {
         g = conform(n, i, g, s.shape, s.dtype);
         if (anomalyEnabled() && ops.hasNaN(g)) {
           throw new AutogradError(`Function '${n.name}' returned nan values in its ${i}th output.`);
         }
+        for (let j = 0; j < i; j++) if (grads[j] === g) shared.add(g);
         s.node._buffer = s.node._buffer === null ? g : ops.add(s.node._buffer, g);
       }
       if (--s.node._deps === 0) {
         if (s.node._buffer !== null) ready.push(s.node);
-        else propagateNothing(s.node, needed, ready);
+        else propagateNothing(s.node, visit, ready);
       }
     }
   }
@@ -158,14 +169,33 @@ function execute(run: EngineRun, roots: { node: Node; grad: Tensor }[]): (Tensor
   return captured;
 }
 
+/** Sets `_deps` of every needed node reachable from `root` to its number of incoming needed edges. */
+function countEdges(root: Node, visit: number): void {
+  if (root._counted === visit) return;
+  const todo = [root];
+  root._counted = visit;
+  while (todo.length > 0) {
+    const n = todo.pop()!;
+    if (n._runs !== visit) continue;
+    for (const s of n._inputs) {
+      if (s === null || s.node._need !== visit) continue;
+      s.node._deps++;
+      if (s.node._counted !== visit) {
+        s.node._counted = visit;
+        todo.push(s.node);
+      }
+    }
+  }
+}
+
 // A node that received no gradient at all still releases its consumers' dependency counts.
-function propagateNothing(start: Node, needed: Set<Node>, ready: Node[]): void {
+function propagateNothing(start: Node, visit: number, ready: Node[]): void {
   const todo = [start];
   while (todo.length > 0) {
     const n = todo.pop()!;
-    if (!n._inputs.some((s) => s !== null && needed.has(s.node))) continue;
+    if (n._runs !== visit) continue;
     for (const s of n._inputs) {
-      if (s === null || !needed.has(s.node)) continue;
+      if (s === null || s.node._need !== visit) continue;
       if (--s.node._deps === 0) {
         if (s.node._buffer !== null) ready.push(s.node);
         else todo.push(s.node);
@@ -200,9 +230,14 @@ function conform(n: Node, i: number, g: Tensor, shape: readonly number[], dtype:
   return g.dtype === dtype ? g : ops.cast(g, dtype);
 }
 
-/** AccumulateGrad: the first gradient is stored as a fresh contiguous tensor, later ones are added. */
-function accumulate(t: Tensor, grad: Tensor, createGraph: boolean): void {
-  if (t._grad === null) t._grad = createGraph ? ops.clone(grad) : ops.cloneDetached(grad);
-  else if (createGraph || t._grad._requiresGrad) t._grad = ops.add(t._grad, grad);
+/**
+ * AccumulateGrad: the first gradient becomes `.grad` (taken as is when `owned` — computed here,
+ * held nowhere else, contiguous, with its own storage — else copied), later ones are added.
+ */
+function accumulate(t: Tensor, grad: Tensor, createGraph: boolean, owned: boolean): void {
+  if (t._grad === null) {
+    if (createGraph) t._grad = ops.clone(grad);
+    else t._grad = owned && ops.ownsStorage(grad) ? grad : ops.cloneDetached(grad);
+  } else if (createGraph || t._grad._requiresGrad) t._grad = ops.add(t._grad, grad);
   else ops.addInto(t._grad, grad);
 }

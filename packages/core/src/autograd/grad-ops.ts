@@ -28,6 +28,13 @@ export function cloneDetached(g: Tensor): Tensor {
   return produced(out);
 }
 
+/** Whether `t` is a plain contiguous tensor over all of its own storage, outside any graph. */
+export function ownsStorage(t: Tensor): boolean {
+  return (
+    !t._requiresGrad && t._offset === 0 && t._data.length === t.numel() && (t._extra === null || t._extra.base === null) && t.isContiguous()
+  );
+}
+
 /** `acc += g` on a gradient buffer the engine owns (contiguous, not part of any graph). */
 export function addInto(acc: Tensor, g: Tensor): void {
   kernels().binary('add', strided(acc), stridedAs(g, acc.shape), acc.shape, acc._data.subarray(acc._offset));

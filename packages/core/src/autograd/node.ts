@@ -84,8 +84,11 @@ export class Node {
   /** @internal Engine scratch: pending incoming edges and the summed incoming gradient. */
   _deps = 0;
   /** @internal */ _buffer: Tensor | null = null;
-  /** @internal Engine scratch: run id of the last backward that visited this node. */
+  /** @internal Engine scratch, stamped with the run id: visited, on a path to a target, runs its backward, edges counted. */
   _visit = 0;
+  /** @internal */ _need = 0;
+  /** @internal */ _runs = 0;
+  /** @internal */ _counted = 0;
 
   constructor(rule: Rule, inputs: (InputSlot | null)[]) {
     this.name = rule.name;

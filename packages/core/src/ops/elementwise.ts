@@ -164,7 +164,7 @@ export function add(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
   let out: Tensor;
   if (dtype === 'bool') out = binaryKernel('logicalOr', a, b, dtype);
   else if (typeof b === 'number') out = binaryKernel('add', a, b * alpha, dtype);
-  else out = binaryKernel('add', a, alpha === 1 ? b : scaled(b, alpha, dtype), dtype);
+  else out = alpha === 1 ? binaryKernel('add', a, b, dtype) : addScaled(a, b, alpha, dtype);
   const node = record(rules.AddBackward0, out, a, b);
   if (node !== null) node.ctx = alpha;
   return out;
@@ -177,8 +177,9 @@ export function sub(a: Tensor, b: TensorOrScalar, alpha = 1): Tensor {
   checkSub(a, b);
   const dtype = binaryDType(a, b);
   checkAlpha(dtype, alpha);
-  const out =
-    typeof b === 'number' ? binaryKernel('sub', a, b * alpha, dtype) : binaryKernel('sub', a, alpha === 1 ? b : scaled(b, alpha, dtype), dtype);
+  let out: Tensor;
+  if (typeof b === 'number') out = binaryKernel('sub', a, b * alpha, dtype);
+  else out = alpha === 1 ? binaryKernel('sub', a, b, dtype) : addScaled(a, b, -alpha, dtype);
   const node = record(rules.SubBackward0, out, a, b);
   if (node !== null) node.ctx = alpha;
   return out;
@@ -205,8 +206,20 @@ export function checkAlpha(dtype: DType, alpha: number): void {
   }
 }
 
-function scaled(b: Tensor, alpha: number, dtype: DType): Tensor {
-  return binaryKernel('mul', b, alpha, promoteTypes(b.dtype, dtype));
+/**
+ * `a + alpha·b` into a new tensor. For floating results it is rounded once, like PyTorch's
+ * fused CPU kernel (an fma), when the backend has the fused axpy kernel.
+ */
+function addScaled(a: Tensor, b: Tensor, alpha: number, dtype: DType): Tensor {
+  const axpy = kernels().axpy;
+  if (axpy === undefined || !isFloating(dtype)) {
+    return binaryKernel('add', a, binaryKernel('mul', b, alpha, promoteTypes(b.dtype, dtype)), dtype);
+  }
+  const shape = broadcastShapes(a.shape, b.shape);
+  const out = empty(shape, dtype);
+  kernels().assign(strided(out), stridedAs(a, shape), shape);
+  axpy(scalarFor(alpha, dtype), stridedAs(b, shape), strided(out), shape);
+  return out;
 }
 
 /** `s - x` for a number `s` (`torch.rsub`). */

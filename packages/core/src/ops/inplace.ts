@@ -95,7 +95,14 @@ function writeBinary(self: Tensor, kernel: BinaryKernel, other: TensorOrScalar):
   if (target !== null) assign(self, target);
 }
 
-function binaryInPlace(self: Tensor, other: TensorOrScalar, op: string, kernel: BinaryKernel, resultType: DType): { recording: boolean; previous: ReturnType<typeof historySlot> } {
+function binaryInPlace(
+  self: Tensor,
+  other: TensorOrScalar,
+  op: string,
+  kernel: BinaryKernel,
+  resultType: DType,
+  write: (operand: TensorOrScalar) => void = (operand) => writeBinary(self, kernel, operand),
+): { recording: boolean; previous: ReturnType<typeof historySlot> } {
   checkTensor(self, op, 'self');
   checkOperand(other, op);
   checkWritable(self, op);
@@ -106,7 +113,7 @@ function binaryInPlace(self: Tensor, other: TensorOrScalar, op: string, kernel: 
   const previous = recording ? historySlot(self) : null;
   // an operand that shares self's storage is read through a copy, so writes cannot feed back
   const operand = typeof other === 'object' && other._data === self._data ? clone(other.detach()) : other;
-  writeBinary(self, kernel, operand);
+  write(operand);
   bumpVersion(self);
   return { recording, previous };
 }
@@ -120,13 +127,27 @@ function scaledOther(other: TensorOrScalar, alpha: number, dtype: DType): Tensor
   return out;
 }
 
+/**
+ * `self += alpha·other` for a tensor `other` and a floating `self`, rounded once like PyTorch's
+ * fused CPU kernel (the optimizer update), when the backend has the fused kernel; else null.
+ */
+function fusedAxpy(self: Tensor, alpha: number): ((operand: TensorOrScalar) => void) | null {
+  const axpy = kernels().axpy;
+  if (axpy === undefined || !isFloating(self.dtype)) return null;
+  const a = scalarFor(alpha, self.dtype);
+  return (operand) => axpy(a, stridedAs(operand as Tensor, self.shape), strided(self), self.shape);
+}
+
 /** `self += alpha·other` in place (`Tensor.add_`). */
 export function add_(self: Tensor, other: TensorOrScalar, alpha = 1): Tensor {
   checkTensor(self, 'add_', 'self');
   checkOperand(other, 'add_');
   const rt = binaryDType(self, other);
   checkAlpha(rt, alpha);
-  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha, rt), 'add_', rt === 'bool' ? 'logicalOr' : 'add', rt);
+  const fused = alpha !== 1 && typeof other === 'object' ? fusedAxpy(self, alpha) : null;
+  const { recording, previous } = fused
+    ? binaryInPlace(self, other, 'add_', 'add', rt, fused)
+    : binaryInPlace(self, scaledOther(other, alpha, rt), 'add_', rt === 'bool' ? 'logicalOr' : 'add', rt);
   if (recording) recordInPlace(ew.AddBackward0, self, previous, other).ctx = alpha;
   return self;
 }
@@ -138,7 +159,10 @@ export function sub_(self: Tensor, other: TensorOrScalar, alpha = 1): Tensor {
   checkSub(self, other);
   const rt = binaryDType(self, other);
   checkAlpha(rt, alpha);
-  const { recording, previous } = binaryInPlace(self, scaledOther(other, alpha, rt), 'sub_', 'sub', rt);
+  const fused = alpha !== 1 && typeof other === 'object' ? fusedAxpy(self, -alpha) : null;
+  const { recording, previous } = fused
+    ? binaryInPlace(self, other, 'sub_', 'sub', rt, fused)
+    : binaryInPlace(self, scaledOther(other, alpha, rt), 'sub_', 'sub', rt);
   if (recording) recordInPlace(ew.SubBackward0, self, previous, other).ctx = alpha;
   return self;
 }

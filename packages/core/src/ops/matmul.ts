@@ -22,15 +22,22 @@ function matmulGrads(n: { needsInputGrad(i: number): boolean; saved(i: number): 
   let g2 = aVec ? unsqueeze(g, -1 - (bVec ? 0 : 1)) : g;
   if (bVec) g2 = unsqueeze(g2, -1);
   let ga: Tensor | null = null, gb: Tensor | null = null;
+  // An operand stored transposed (x·Wᵀ with W = [out, in]) gets its gradient computed in its own
+  // layout, (B·Gᵀ)ᵀ or (Gᵀ·A)ᵀ: the same products, but no transposed copy on the way to .grad.
   if (n.needsInputGrad(0)) {
-    ga = matmul(g2, transpose(b2, -1, -2));
+    ga = columnMajor(a2) ? transpose(matmul(b2, transpose(g2, -1, -2)), -1, -2) : matmul(g2, transpose(b2, -1, -2));
     if (aVec) ga = squeeze(ga, -2);
   }
   if (n.needsInputGrad(1)) {
-    gb = matmul(transpose(a2, -1, -2), g2);
+    gb = columnMajor(b2) ? transpose(matmul(transpose(g2, -1, -2), a2), -1, -2) : matmul(transpose(a2, -1, -2), g2);
     if (bVec) gb = squeeze(gb, -1);
   }
   return [ga, gb];
+}
+
+/** A 2-D tensor laid out column by column (a transposed view of a contiguous matrix). */
+function columnMajor(t: Tensor): boolean {
+  return t.shape.length === 2 && t.shape[0] > 1 && t.shape[1] > 1 && t._strides[0] === 1 && t._strides[1] === t.shape[0];
 }
 
 const rules = defineRules({

@@ -36,6 +36,9 @@ export function checkOperand(x: unknown, op: string, arg = 'other'): asserts x i
 
 /** PyTorch's result dtype of a binary op on `a` and `b`. */
 export function binaryDType(a: Tensor, b: TensorOrScalar): DType {
+  // fast paths for the common cases: a float tensor with a number, or two tensors of one dtype
+  const ad = a.dtype;
+  if (typeof b === 'number' ? ad === 'float32' || ad === 'float64' : b.dtype === ad) return ad;
   return typeof b === 'number'
     ? resultType(a.dtype, a.shape.length, scalarDType(b), 0, true)
     : resultType(a.dtype, a.shape.length, b.dtype, b.shape.length, false);

@@ -2,6 +2,7 @@
 // the gradcheck test walks `gradFnNames` so an op added without a gradcheck case fails CI.
 import { elementwiseRules } from './elementwise.js';
 import { indexRules } from './index-ops.js';
+import { linearRules } from './linear.js';
 import { inPlaceRules } from './inplace.js';
 import { matmulRules } from './matmul.js';
 import { movementRules } from './movement.js';
@@ -13,6 +14,7 @@ const all = {
   ...reduceRules,
   ...movementRules,
   ...matmulRules,
+  ...linearRules,
   ...nnRules,
   ...indexRules,
   ...inPlaceRules,

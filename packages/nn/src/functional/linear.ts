@@ -1,5 +1,5 @@
 // F.linear: y = x·Wᵀ + b.
-import { ShapeError, type Tensor } from '@torchlet/core';
+import { linear as fusedLinear, ShapeError, type Tensor } from '@torchlet/core';
 import { checkTensor, fmtShape } from '../internal/checks.js';
 
 /**
@@ -24,6 +24,6 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
         `${fmtShape(weight.shape)} expects ${inFeatures} (mat1 and mat2 shapes cannot be multiplied (${rows}x${got} and ${mat2}))`,
     );
   }
-  const out = input.matmul(weight.ndim === 2 ? weight.t() : weight);
-  return bias === undefined || bias === null ? out : out.add(bias);
+  // core's linear is one fused kernel (AddmmBackward0) for the common [*, in]·[out, in]ᵀ + [out] case
+  return fusedLinear(input, weight, bias);
 }

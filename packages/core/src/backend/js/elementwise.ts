@@ -155,17 +155,15 @@ export function binaryScalar(op: BinaryKernel, a: StridedArray, s: number, scala
   }
   const row = BINARY[op];
   scalarBox[0] = s;
-  const visit = (oi: number, ai: number, as: number, n: number) => {
-    if (scalarFirst) row(out, oi, scalarBox, 0, 0, a.data, ai, as, n);
-    else row(out, oi, a.data, ai, as, scalarBox, 0, 0, n);
-  };
   if (isDense(shape, a.strides)) {
-    visit(0, a.offset, 1, numel(shape));
+    if (scalarFirst) row(out, 0, scalarBox, 0, 0, a.data, a.offset, 1, numel(shape));
+    else row(out, 0, a.data, a.offset, 1, scalarBox, 0, 0, numel(shape));
     return;
   }
   let oi = 0;
   forEachRow(shape, [a.strides], [a.offset], (off, n, inner) => {
-    visit(oi, off[0], inner[0], n);
+    if (scalarFirst) row(out, oi, scalarBox, 0, 0, a.data, off[0], inner[0], n);
+    else row(out, oi, a.data, off[0], inner[0], scalarBox, 0, 0, n);
     oi += n;
   });
 }

@@ -3,11 +3,17 @@
 // layouts and ops), or where wasm memory cannot hold the operands.
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { axpyWasm, binaryScalarWasm, binaryWasm, copyWasm, unaryWasm, whereWasm } from './elementwise.js';
+import { axpyWasm, binaryScalarWasm, binaryWasm, copyWasm, ELEMENTWISE_LIMITS, unaryWasm, whereWasm } from './elementwise.js';
 import { WasmOutOfMemory } from './heap.js';
 import { matmulWasm } from './matmul.js';
 import { reduceWasm, softmaxWasm } from './reduce.js';
 import type { Runtime } from './runtime.js';
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
+  return n;
+}
 
 /** Runs `kernel` inside a call bracket; true if it ran, false to fall back. */
 function attempt(rt: Runtime, kernel: () => boolean): boolean {
@@ -22,22 +28,33 @@ function attempt(rt: Runtime, kernel: () => boolean): boolean {
   }
 }
 
+/**
+ * Below the smallest size at which any elementwise wasm kernel pays, skip the call bracket
+ * (cache and heap bookkeeping, a closure) entirely: the per-op cost of small and scalar ops is
+ * then the JavaScript backend's.
+ */
+const SMALL = ELEMENTWISE_LIMITS.transcendental;
+
+function small(out: { length: number }): boolean {
+  return out.length < SMALL;
+}
+
 /** A backend running the SIMD kernels of `rt`. */
 export function makeWasmBackend(rt: Runtime): Backend {
   const js = jsBackend;
   return {
     name: 'wasm',
     unary(op, x, shape, out) {
-      if (!attempt(rt, () => unaryWasm(rt, op, x, shape, out))) js.unary(op, x, shape, out);
+      if (small(out) || !attempt(rt, () => unaryWasm(rt, op, x, shape, out))) js.unary(op, x, shape, out);
     },
     binary(op, a, b, shape, out) {
-      if (!attempt(rt, () => binaryWasm(rt, op, a, b, shape, out))) js.binary(op, a, b, shape, out);
+      if (small(out) || !attempt(rt, () => binaryWasm(rt, op, a, b, shape, out))) js.binary(op, a, b, shape, out);
     },
     binaryScalar(op, a, s, scalarFirst, shape, out) {
-      if (!attempt(rt, () => binaryScalarWasm(rt, op, a, s, scalarFirst, shape, out))) js.binaryScalar(op, a, s, scalarFirst, shape, out);
+      if (small(out) || !attempt(rt, () => binaryScalarWasm(rt, op, a, s, scalarFirst, shape, out))) js.binaryScalar(op, a, s, scalarFirst, shape, out);
     },
     copy(x, shape, out) {
-      if (!attempt(rt, () => copyWasm(rt, x, shape, out))) js.copy(x, shape, out);
+      if (small(out) || !attempt(rt, () => copyWasm(rt, x, shape, out))) js.copy(x, shape, out);
     },
     assign: js.assign,
     reduce(op, x, shape, outStrides, out) {
@@ -54,10 +71,10 @@ export function makeWasmBackend(rt: Runtime): Backend {
       if (!(out instanceof Float32Array) || !attempt(rt, () => matmulWasm(rt, a, b, batch, m, k, n, out, bias, relu))) js.linear!(a, b, bias, relu, batch, m, k, n, out);
     },
     axpy(alpha, x, y, shape) {
-      if (!attempt(rt, () => axpyWasm(rt, alpha, x, y, shape))) js.axpy!(alpha, x, y, shape);
+      if (numel(shape) < SMALL || !attempt(rt, () => axpyWasm(rt, alpha, x, y, shape))) js.axpy!(alpha, x, y, shape);
     },
     where(cond, a, b, shape, out) {
-      if (!attempt(rt, () => whereWasm(rt, cond, a, b, shape, out))) js.where(cond, a, b, shape, out);
+      if (small(out) || !attempt(rt, () => whereWasm(rt, cond, a, b, shape, out))) js.where(cond, a, b, shape, out);
     },
   };
 }
