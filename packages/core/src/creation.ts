@@ -3,7 +3,7 @@
 // inside inference mode it makes inference tensors.
 import { produced } from './autograd/record.js';
 import { checkDType, type DType, dtypeOfArray, isFloating, type TypedArray } from './dtype.js';
-import { ArgumentError, AutogradError, ShapeError, fmtShape } from './errors.js';
+import { ArgumentError, AutogradError, DTypeError, ShapeError, fmtShape } from './errors.js';
 import { checkShape, contiguousStrides, describe, numelOf } from './shape.js';
 import { adoptStorage, allocate } from './storage.js';
 import { Tensor } from './tensor.js';
@@ -89,6 +89,10 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOpt
     throw new ArgumentError(`tensor(): could not infer a tensor from ${describe(data)}; pass a number, a boolean, nested arrays or a typed array`);
   }
   const shape = nestedShape(data);
+  if (opts?.shape !== undefined && (opts.shape.length !== shape.length || opts.shape.some((s, i) => s !== shape[i]))) {
+    // `shape` describes a flat typed array; nested arrays carry their own shape
+    throw new ShapeError(`tensor(): shape ${fmtShape(opts.shape)} does not match the shape ${fmtShape(shape)} of the nested arrays; reshape with .reshape() instead`);
+  }
   const flat: number[] = [];
   const flags = { bool: false, num: false };
   flattenInto(data, shape, 0, flat, flags);
@@ -139,22 +143,26 @@ export function emptyTensor(shape: readonly number[] | number, opts?: TensorOpti
 
 function likeOpts(t: Tensor, opts: TensorOptions | undefined, where: string): TensorOptions {
   if (!(t instanceof Tensor)) throw new ArgumentError(`${where}(): argument 'input' must be a Tensor, not ${describe(t)}`);
+  if (opts !== undefined && (typeof opts !== 'object' || opts === null)) throw new ArgumentError(`${where}: options must be an object, got ${describe(opts)}`);
   return { dtype: opts?.dtype ?? t.dtype, requiresGrad: opts?.requiresGrad };
 }
 
 /** Zeros with `t`'s shape and dtype (`torch.zeros_like`). */
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return full(t.shape.slice(), 0, likeOpts(t, opts, 'zerosLike'));
+  const o = likeOpts(t, opts, 'zerosLike');
+  return full(t.shape.slice(), 0, o);
 }
 
 /** Ones with `t`'s shape and dtype (`torch.ones_like`). */
 export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return full(t.shape.slice(), 1, likeOpts(t, opts, 'onesLike'));
+  const o = likeOpts(t, opts, 'onesLike');
+  return full(t.shape.slice(), 1, o);
 }
 
 /** `value` with `t`'s shape and dtype (`torch.full_like`). */
 export function fullLike(t: Tensor, value: number, opts?: TensorOptions): Tensor {
-  return full(t.shape.slice(), value, likeOpts(t, opts, 'fullLike'));
+  const o = likeOpts(t, opts, 'fullLike');
+  return full(t.shape.slice(), value, o);
 }
 
 /**
@@ -178,6 +186,7 @@ export function arange(start: number, end?: number, step = 1, opts?: TensorOptio
 
 /** `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`). */
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  if (typeof start !== 'number' || typeof end !== 'number') throw new ArgumentError(`linspace(): start and end must be numbers, got ${describe(start)} and ${describe(end)}`);
   if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`linspace(): number of steps must be a non-negative integer, got ${describe(steps)}`);
   const dtype = dtypeOpt(opts, 'float32', 'linspace');
   const data = allocate(dtype, steps);
@@ -203,7 +212,7 @@ export function eye(n: number, m: number = n, opts?: TensorOptions): Tensor {
 function randomFloat(shape: readonly number[] | number, opts: TensorOptions | undefined, where: string): Tensor {
   const s = sizeArg(shape, where);
   const dtype = dtypeOpt(opts, 'float32', where);
-  if (!isFloating(dtype)) throw new ArgumentError(`${where}(): expected a floating dtype, got ${dtype}`);
+  if (!isFloating(dtype)) throw new DTypeError(`${where}(): expected a floating dtype, got ${dtype}`);
   return fromArray(allocate(dtype, numelOf(s)), s, dtype);
 }
 
@@ -223,12 +232,14 @@ export function randn(shape: readonly number[] | number, opts?: TensorOptions): 
 
 /** `rand` with `t`'s shape and dtype (`torch.rand_like`). */
 export function randLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return rand(t.shape.slice(), likeOpts(t, opts, 'randLike'));
+  const o = likeOpts(t, opts, 'randLike');
+  return rand(t.shape.slice(), o);
 }
 
 /** `randn` with `t`'s shape and dtype (`torch.randn_like`). */
 export function randnLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return randn(t.shape.slice(), likeOpts(t, opts, 'randnLike'));
+  const o = likeOpts(t, opts, 'randnLike');
+  return randn(t.shape.slice(), o);
 }
 
 /** Integers uniform in [low, high) (`torch.randint(low, high, size)`), int32. */

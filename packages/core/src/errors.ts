@@ -5,7 +5,9 @@
 export class TorchletError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    // torchlet's own classes carry their name on the prototype (pinned below), which survives
+    // minifiers; any other subclass is named after its class.
+    if (!Object.hasOwn(new.target.prototype, 'name')) this.name = new.target.name;
   }
 }
 
@@ -26,6 +28,15 @@ export class AutogradError extends TorchletError {}
 
 /** Grad-mode scopes used in a way the runtime cannot support (async callbacks without AsyncLocalStorage). */
 export class GradModeError extends TorchletError {}
+
+// Minifiers rename classes (`var t = class extends e {}` in a bundled web app), so `err.name` taken
+// from the class would read `t`. Each class's name is pinned as a string instead.
+for (const [cls, name] of [
+  [TorchletError, 'TorchletError'], [ShapeError, 'ShapeError'], [DimError, 'DimError'], [DTypeError, 'DTypeError'],
+  [ArgumentError, 'ArgumentError'], [AutogradError, 'AutogradError'], [GradModeError, 'GradModeError'],
+] as const) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+}
 
 /** Formats a shape as PyTorch prints it in messages: `[2, 3]`. */
 export function fmtShape(shape: readonly number[]): string {

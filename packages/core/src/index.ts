@@ -1,4 +1,9 @@
 // @torchlet/core: PyTorch's tensors, autograd and grad mode. Exports are listed by name.
+/**
+ * PyTorch's tensors, reverse-mode autograd and grad mode: `Tensor`, creation functions, ops,
+ * `noGrad`/`enableGrad`/`setGradEnabled`/`inferenceMode`, `autograd.grad` and seeding.
+ * @module @torchlet/core
+ */
 export { Tensor, type TensorOrScalar } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export {
@@ -28,7 +33,7 @@ export {
 } from './ops/movement.js';
 export { gather, scatterAdd, indexSelect, indexAdd } from './ops/index-ops.js';
 export { matmul } from './ops/matmul.js';
-export { linear } from './ops/linear.js';
+export { linear, linearRelu } from './ops/linear.js';
 export { softmax, logSoftmax } from './ops/nn-ops.js';
 export { gradFnNames, type GradFnName } from './ops/registry.js';
 
@@ -39,9 +44,13 @@ import { grad } from './autograd/functional.js';
 import { detectAnomaly, setDetectAnomaly, anomalyEnabled } from './autograd/anomaly.js';
 /** `torch.autograd`: gradients as return values, and anomaly detection. */
 export const autograd = {
+  /** Gradients of `outputs` with respect to `inputs`, returned rather than accumulated into `.grad` (`torch.autograd.grad`). */
   grad,
+  /** Runs `fn` with anomaly detection on and restores the previous setting (`torch.autograd.detect_anomaly`). */
   detectAnomaly,
+  /** Turns anomaly detection on or off (`torch.autograd.set_detect_anomaly`). */
   setDetectAnomaly,
+  /** Whether anomaly detection is on (`torch.is_anomaly_enabled`). */
   isAnomalyEnabled: anomalyEnabled,
 };
 

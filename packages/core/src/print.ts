@@ -3,6 +3,7 @@
 // suffixes. Numbers are formatted as Python's format() does, rounding half to even on the
 // exact binary value (JavaScript's toFixed rounds ties away from zero).
 import type { DType } from './dtype.js';
+import { ArgumentError } from './errors.js';
 import { numelOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -25,6 +26,13 @@ const opts: PrintOptions = { ...DEFAULTS };
 
 /** Sets printing options like `torch.set_printoptions`; `profile` resets to 'default', 'short' or 'full' first. */
 export function setPrintOptions(options: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError(`setPrintOptions: expected an options object, got ${options === null ? 'null' : typeof options}`);
+  for (const key of ['precision', 'threshold', 'edgeitems', 'linewidth'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && (Number.isInteger(v) || v === Infinity))) {
+      throw new ArgumentError(`setPrintOptions: ${key} must be a non-negative integer, got ${String(v)}`);
+    }
+  }
   if (options.profile === 'default') Object.assign(opts, DEFAULTS);
   else if (options.profile === 'short') Object.assign(opts, DEFAULTS, { precision: 2, edgeitems: 2 });
   else if (options.profile === 'full') Object.assign(opts, DEFAULTS, { threshold: Infinity });

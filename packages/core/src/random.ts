@@ -5,6 +5,7 @@
 // large contiguous float32 tensors agree to float32 rounding (PyTorch computes them with SIMD
 // float32 math), and float64 normals to a few ulps (Box-Muller's log/sin/cos are glibc's in
 // PyTorch, V8's here: both within an ulp, but not always the same ulp).
+import { ArgumentError } from './errors.js';
 
 const N = 624;
 const M = 397;
@@ -150,7 +151,7 @@ function defaultSeed(): number {
 
 /** Seeds the default generator (`torch.manual_seed`): afterwards random functions repeat PyTorch's CPU values. */
 export function manualSeed(seed: number): void {
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new TypeError(`manualSeed: seed must be an integer, got ${String(seed)}`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new ArgumentError(`manualSeed: seed must be an integer, got ${String(seed)}`);
   // PyTorch keeps the low 32 bits for mt19937 (negative seeds wrap, as for uint64) and reports
   // the whole seed from initial_seed (as a number: exact below 2^53)
   const wide = BigInt.asUintN(64, BigInt(seed));

@@ -1,5 +1,6 @@
 // Allocation of tensor storage, and the optional live-memory counter behind `memoryStats()`.
-import type { DType, TypedArray } from './dtype.js';
+import { type DType, ITEM_SIZE, type TypedArray } from './dtype.js';
+import { ShapeError } from './errors.js';
 
 let tracking = false;
 let liveTensors = 0;
@@ -10,10 +11,26 @@ let registry: FinalizationRegistry<number> | null = null;
 /** A new zero-filled storage array of `n` elements. */
 export function allocate(dtype: DType, n: number): TypedArray {
   // one `new` site per array type keeps each allocation monomorphic (a keyed constructor is not)
-  const data =
-    dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+  let data: TypedArray;
+  try {
+    data =
+      dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+  } catch (e) {
+    // the typed-array constructors throw RangeError for lengths they cannot hold or memory the
+    // engine cannot reserve; say so as PyTorch's allocator does
+    if (e instanceof RangeError) throw outOfMemory(dtype, n);
+    throw e;
+  }
   if (tracking) track(data);
   return data;
+}
+
+function outOfMemory(dtype: DType, n: number): ShapeError {
+  const bytes = BigInt(Math.round(n)) * BigInt(ITEM_SIZE[dtype]);
+  return new ShapeError(
+    `DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes (${n} elements of ${dtype}); ` +
+      'the JavaScript engine cannot hold an array that large. Use smaller sizes.',
+  );
 }
 
 /** Counts storage created outside `allocate` (e.g. typed arrays handed to `tensor()`). */

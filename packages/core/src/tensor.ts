@@ -143,6 +143,7 @@ export class Tensor {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Same as `requiresGrad_(flag)`: only leaves can change it. */
   set requiresGrad(flag: boolean) {
     this.requiresGrad_(flag);
   }
@@ -173,6 +174,7 @@ export class Tensor {
   get grad(): Tensor | null {
     return this._grad;
   }
+  /** Replaces the gradient; the new one must match this tensor's dtype and shape (or be null). */
   set grad(value: Tensor | null) {
     if (value !== null) {
       if (!(value instanceof Tensor)) throw new ArgumentError('assigned grad must be a Tensor or null');
@@ -203,7 +205,10 @@ export class Tensor {
    * Registers `hook(grad)` to run when this tensor's gradient is computed; returning a tensor
    * replaces the gradient. Returns a handle whose `remove()` unregisters it.
    */
-  registerHook(hook: GradHook): { remove(): void } {
+  registerHook(hook: GradHook): {
+    /** Unregisters the hook; calling it again does nothing. */
+    remove(): void;
+  } {
     if (typeof hook !== 'function') throw new ArgumentError('registerHook expects a function');
     if (!this._requiresGrad) throw new AutogradError("cannot register a hook on a tensor that doesn't require gradient");
     return gradNode(this).addPreHook(hook);
@@ -408,13 +413,29 @@ export class Tensor {
   }
   /** Maximum of all elements; with `dim`, `{ values, indices }` along it. */
   max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(
+    dim: number,
+    keepdim?: boolean,
+  ): {
+    /** The maxima along `dim`. */
+    values: Tensor;
+    /** Their positions along `dim` (int32). */
+    indices: Tensor;
+  };
   max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim, 'max');
   }
   /** Minimum of all elements; with `dim`, `{ values, indices }` along it. */
   min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(
+    dim: number,
+    keepdim?: boolean,
+  ): {
+    /** The minima along `dim`. */
+    values: Tensor;
+    /** Their positions along `dim` (int32). */
+    indices: Tensor;
+  };
   min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
     return dim === undefined ? R.min(this) : R.maxDim(this, dim, keepdim, 'min');
   }
@@ -471,15 +492,15 @@ export class Tensor {
   }
   /** `expand` to `other`'s shape. */
   expandAs(other: Tensor): Tensor {
-    return M.expand(this, other.shape.slice());
+    return M.expand(this, M.shapeOf(other, 'expandAs'));
   }
   /** `view` to `other`'s shape. */
   viewAs(other: Tensor): Tensor {
-    return M.view(this, other.shape.slice());
+    return M.view(this, M.shapeOf(other, 'viewAs'));
   }
   /** `reshape` to `other`'s shape. */
   reshapeAs(other: Tensor): Tensor {
-    return M.reshape(this, other.shape.slice());
+    return M.reshape(this, M.shapeOf(other, 'reshapeAs'));
   }
   /** Flattens dims `startDim..endDim` into one. */
   flatten(startDim = 0, endDim = -1): Tensor {
@@ -578,6 +599,39 @@ export class Tensor {
   /** Clamps into `[min, max]` in place. */
   clamp_(min?: number | null, max?: number | null): this {
     return IP.clamp_(this, min, max) as this;
+  }
+}
+
+// Dual package hazard: Node can load both builds of this package in one process (dist/index.js
+// through `import`, dist/index.cjs through `require`), and then there are two Tensor classes.
+// Grad mode is shared between copies (autograd/grad-mode.ts). For `instanceof Tensor`, every copy
+// registers its class; once a second copy loads, each class gets a Symbol.hasInstance that accepts
+// a tensor of any copy (by a registered-symbol brand). With one copy nothing is installed, and
+// `instanceof` keeps V8's fast path: the brand check costs about 7 ns per test.
+const TENSOR_BRAND = Symbol.for('torchlet.Tensor');
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
+const tensorClasses = ((globalThis as Record<symbol, unknown>)[Symbol.for('torchlet.Tensor.classes')] ??= []) as (typeof Tensor)[];
+tensorClasses.push(Tensor);
+if (tensorClasses.length > 1) {
+  const ordinary = Function.prototype[Symbol.hasInstance];
+  for (const cls of tensorClasses) {
+    if (Object.hasOwn(cls, Symbol.hasInstance)) continue;
+    Object.defineProperty(cls, Symbol.hasInstance, {
+      // Subclasses (nn's Parameter) inherit this static and keep the ordinary check.
+      value(this: unknown, value: unknown): boolean {
+        return this === cls ? value != null && (value as Record<symbol, unknown>)[TENSOR_BRAND] === true : ordinary.call(this as () => void, value);
+      },
+      configurable: true,
+    });
+  }
+  // Once: what still differs between the copies, and the fix.
+  if (tensorClasses.length === 2) {
+    (globalThis as { process?: { emitWarning?: (msg: string, opts: object) => void } }).process?.emitWarning?.(
+      '@torchlet/core is loaded twice in this process (e.g. its ESM build through import and its CommonJS build through ' +
+        'require). Tensors and grad mode work across the copies, but manualSeed, setBackend, setNumThreads, print options, ' +
+        'anomaly mode and memoryStats each apply to one copy. Load @torchlet/* the same way everywhere to have one copy.',
+      { code: 'TORCHLET_DUAL_PACKAGE' },
+    );
   }
 }
 

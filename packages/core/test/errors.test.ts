@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, AutogradError, DimError, DTypeError, ShapeError, TorchletError, ones, tensor, zeros,
+  ArgumentError, AutogradError, DimError, DTypeError, GradModeError, ShapeError, TorchletError, ones, tensor, zeros,
 } from '@torchlet/core';
 
 // Each user error throws a typed error whose message names the op, the values involved and the fix.
@@ -63,5 +63,23 @@ describe('empty tensors are handled without spurious NaN', () => {
     const g = zeros([0], { requiresGrad: true });
     g.mul(2).sum().backward();
     expect(g.grad!.shape).toEqual([0]);
+  });
+});
+
+describe('error names survive minification', () => {
+  it('pins each class name as a string, and names other subclasses after their class', () => {
+    for (const Kind of [TorchletError, ShapeError, DimError, DTypeError, ArgumentError, AutogradError, GradModeError]) {
+      const name = Kind.name;
+      // what a minifier does: `class ShapeError` becomes `var t = class extends e {}`
+      Object.defineProperty(Kind, 'name', { value: 't', configurable: true });
+      try {
+        expect(new Kind('msg').name).toBe(name);
+        expect(String(new Kind('msg'))).toBe(`${name}: msg`);
+      } finally {
+        Object.defineProperty(Kind, 'name', { value: name, configurable: true });
+      }
+    }
+    class MyError extends ArgumentError {}
+    expect(new MyError('x').name).toBe('MyError');
   });
 });

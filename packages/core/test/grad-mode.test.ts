@@ -129,7 +129,7 @@ describe('function-wrapping and decorator forms', () => {
     writeFileSync(file, code);
     const out = execFileSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual([[6, false], true, true]);
-  });
+  }, 60_000); // a child process compiling TypeScript: slow when CI runs everything in parallel
 
   it('works as a legacy (experimentalDecorators) method decorator', () => {
     const target = { f(this: { k: number }) { return [this.k, isGradEnabled()]; }, k: 7 };
@@ -215,5 +215,5 @@ describe('async callbacks (AsyncLocalStorage)', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(out).toMatch(/^GradModeError: grad-mode scopes with async callbacks need AsyncLocalStorage/);
     expect(out).toMatch(/sync ok false/);
-  });
+  }, 60_000);
 });

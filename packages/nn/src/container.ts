@@ -1,6 +1,16 @@
 // Sequential: children named '0', '1', ... (or given names), called in order.
 import { ArgumentError, DimError, type Tensor } from '@torchlet/core';
 import { Module } from './module.js';
+import { Linear } from './linear.js';
+import { ReLU } from './activation.js';
+import { linearRelu } from './functional/linear.js';
+
+/** A Linear with a bias followed by a non-inplace ReLU, exactly those classes and without hooks. */
+function fusesWithRelu(m: Module, next: Module): m is Linear {
+  const noHooks = (x: Module) => x._forwardHooks.size === 0 && x._forwardPreHooks.size === 0;
+  if (Object.getPrototypeOf(m) !== Linear.prototype || Object.getPrototypeOf(next) !== ReLU.prototype) return false;
+  return (m as Linear).bias !== null && !(next as ReLU).inplace && noHooks(m) && noHooks(next);
+}
 
 /**
  * Runs its modules in order, each on the previous one's output (`torch.nn.Sequential`).
@@ -45,10 +55,23 @@ export class Sequential extends Module {
     for (const m of this._modules.values()) if (m !== null) yield m;
   }
 
-  /** Feeds `input` through every module's `call` (so their hooks run), in order. */
+  /**
+   * Feeds `input` through every module's `call` (so their hooks run), in order. A plain Linear
+   * followed by a plain ReLU, neither with hooks, runs as one fused kernel where no graph is
+   * recorded (same values; while recording, the graph is PyTorch's).
+   */
   override forward(input: Tensor): Tensor {
     let x: Tensor = input;
-    for (const m of this._modules.values()) if (m !== null) x = m.call(x);
+    const mods = [...this._modules.values()];
+    for (let i = 0; i < mods.length; i++) {
+      const m = mods[i];
+      if (m === null) continue;
+      const next = mods[i + 1];
+      if (next != null && fusesWithRelu(m, next)) {
+        x = linearRelu(x, m.weight, m.bias!);
+        i++;
+      } else x = m.call(x);
+    }
     return x;
   }
 }

@@ -4,6 +4,7 @@ import { ArgumentError } from '@torchlet/core';
 
 /** A size mismatch between a state-dict entry and the module's tensor of the same key. */
 export interface SizeMismatch {
+  /** The state-dict key, e.g. `0.weight`. */
   readonly key: string;
   /** Shape of the module's parameter or buffer. */
   readonly expected: readonly number[];
@@ -34,3 +35,5 @@ export class StateDictError extends ArgumentError {
     this.sizeMismatches = details.sizeMismatches;
   }
 }
+// Pinned as a string: minifiers rename classes (see core's errors.ts).
+Object.defineProperty(StateDictError.prototype, 'name', { value: 'StateDictError', writable: true, configurable: true, enumerable: false });

@@ -1,5 +1,6 @@
 // Flatten: a module around Tensor.flatten with PyTorch's batch-keeping defaults.
 import type { Tensor } from '@torchlet/core';
+import { checkTensor } from './internal/checks.js';
 import { Module } from './module.js';
 
 /** Flattens dims `startDim..endDim` (default 1..-1, keeping the batch dim) (`torch.nn.Flatten`). */
@@ -17,6 +18,7 @@ export class Flatten extends Module {
 
   /** `input.flatten(startDim, endDim)`. */
   override forward(input: Tensor): Tensor {
+    checkTensor(input, 'Flatten.forward');
     return input.flatten(this.startDim, this.endDim);
   }
 

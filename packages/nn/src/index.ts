@@ -1,4 +1,9 @@
 // @torchlet/nn: PyTorch's torch.nn. Exports are listed by name.
+/**
+ * PyTorch's `torch.nn` on `@torchlet/core`: `Module`, `Parameter`, layers, losses, and the
+ * `functional`, `init` and `utils` namespaces; safetensors weights in and out.
+ * @module @torchlet/nn
+ */
 export { Module, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module.js';
 export { Parameter } from './parameter.js';
 export { StateDictError, type SizeMismatch } from './errors.js';

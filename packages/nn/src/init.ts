@@ -2,7 +2,7 @@
 // PyTorch does (one uniform_/normal_ call on the whole tensor), with PyTorch's gain and fan
 // arithmetic in the same order so the bounds are the same doubles.
 import { ArgumentError, noGrad, ShapeError, type Tensor } from '@torchlet/core';
-import { checkTensor } from './internal/checks.js';
+import { checkNumber, checkTensor } from './internal/checks.js';
 
 /** Nonlinearities known to `calculateGain` (PyTorch's names). */
 export type Nonlinearity =
@@ -88,6 +88,7 @@ export function eye_(tensor: Tensor): Tensor {
 
 /** Glorot uniform: U(-a, a) with `a = gain·√(6 / (fanIn + fanOut))` (`nn.init.xavier_uniform_`). */
 export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
+  checkNumber(gain, 'xavierUniform_', 'gain');
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   const a = Math.sqrt(3.0) * std;
@@ -96,6 +97,7 @@ export function xavierUniform_(tensor: Tensor, gain = 1): Tensor {
 
 /** Glorot normal: N(0, std²) with `std = gain·√(2 / (fanIn + fanOut))` (`nn.init.xavier_normal_`). */
 export function xavierNormal_(tensor: Tensor, gain = 1): Tensor {
+  checkNumber(gain, 'xavierNormal_', 'gain');
   const [fanIn, fanOut] = calculateFanInAndFanOut(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   return normal_(tensor, 0, std);

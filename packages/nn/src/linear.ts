@@ -2,7 +2,7 @@
 import { ArgumentError, type DType, ShapeError, type Tensor, zeros } from '@torchlet/core';
 import { linear } from './functional/linear.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
-import { fmtShape } from './internal/checks.js';
+import { checkTensor, fmtShape } from './internal/checks.js';
 import { pyBool } from './internal/repr.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -52,6 +52,7 @@ export class Linear extends Module {
 
   /** `input` `[*, inFeatures]` → `[*, outFeatures]`. */
   override forward(input: Tensor): Tensor {
+    checkTensor(input, 'Linear.forward');
     if (input.ndim > 0 && input.shape[input.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
         `Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}): expected input with ${this.inFeatures} features ` +

@@ -11,8 +11,11 @@ export type SafetensorsDType = 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'B
 
 /** One entry of a safetensors header. */
 export interface SafetensorsEntry {
+  /** The tensor's name (a state-dict key). */
   name: string;
+  /** Element type as the file stores it. */
   dtype: SafetensorsDType;
+  /** Size of each dimension. */
   shape: number[];
   /** Byte range in the data section: `[begin, end)`. */
   dataOffsets: [number, number];
@@ -20,7 +23,9 @@ export interface SafetensorsEntry {
 
 /** A parsed safetensors header. */
 export interface SafetensorsHeader {
+  /** The tensors, in the order the header lists them. */
   tensors: SafetensorsEntry[];
+  /** The `__metadata__` string map, or null when the file has none. */
   metadata: Record<string, string> | null;
   /** Where the data section starts in the file (8 + header length). */
   dataStart: number;

@@ -13,7 +13,9 @@ export type StateDictInput = Readonly<Record<string, Tensor>> | ReadonlyMap<stri
 
 /** PyTorch's `_IncompatibleKeys`: what a (non-strict) load did not match. */
 export interface LoadStateDictResult {
+  /** Keys the module has but the state dict lacks. */
   missingKeys: string[];
+  /** Keys in the state dict that the module does not have. */
   unexpectedKeys: string[];
 }
 

@@ -26,10 +26,15 @@ export interface AdamOptions {
 
 /** A parameter group of `Adam`/`AdamW`, with every option resolved. */
 export interface AdamParamGroup extends ParamGroup {
+  /** Decay rates (β1, β2) of the first and second moment estimates. */
   betas: [number, number];
+  /** Added to the denominator for numerical stability. */
   eps: number;
+  /** Weight decay: an L2 penalty for `Adam`, decoupled for `AdamW`. */
   weightDecay: number;
+  /** Use the AMSGrad variant (keeps the maximum of the second moment). */
   amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
 }
 
@@ -46,28 +51,21 @@ export interface AdamState extends ParamState {
 }
 
 /**
- * Adam (`torch.optim.Adam`): m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g², and
- * θ ← θ - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + ε), with `weightDecay` added to the gradient as an
- * L2 penalty and, with `amsgrad`, v replaced by its running maximum in the denominator.
- *
- * @example
- * const opt = new Adam([w], { lr: 1e-2, amsgrad: true });
+ * The Adam family: Adam and AdamW share options, state and the update (`adamStep`); they differ
+ * only in how weight decay is applied (`decoupled`) and in its default. @internal
  */
-export class Adam extends Optimizer<AdamParamGroup, AdamState> {
-  /**
-   * @param params tensors to optimize, or groups `{ params, ...options }` that override the options
-   * @param options `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (0), `amsgrad`, `maximize`
-   */
-  constructor(params: Params<AdamParamGroup>, options: AdamOptions = {}) {
-    super(params, adamDefaults(options, 0));
-  }
+export abstract class AdamFamily extends Optimizer<AdamParamGroup, AdamState> {
+  /** The optimizer's PyTorch name, for messages. */
+  protected abstract readonly label: 'Adam' | 'AdamW';
+  /** AdamW's decoupled weight decay (true) or Adam's L2 penalty on the gradient (false). */
+  protected abstract readonly decoupled: boolean;
 
   protected checkOptions(group: AdamParamGroup): void {
     checkAdamOptions(group);
   }
 
   protected checkState(param: Tensor, state: AdamState, group: AdamParamGroup): void {
-    checkAdamState('Adam', param, state, group);
+    checkAdamState(this.label, param, state, group);
   }
 
   protected override adaptLoadedState(state: ParamState): ParamState {
@@ -75,7 +73,28 @@ export class Adam extends Optimizer<AdamParamGroup, AdamState> {
   }
 
   protected updateGroup(group: AdamParamGroup): void {
-    for (const param of group.params) if (param.grad !== null) adamStep(param, param.grad, this.state, group, false);
+    for (const param of group.params) if (param.grad !== null) adamStep(param, param.grad, this.state, group, this.decoupled);
+  }
+}
+
+/**
+ * Adam (`torch.optim.Adam`): m ← β₁m + (1-β₁)g, v ← β₂v + (1-β₂)g², and
+ * θ ← θ - lr/(1-β₁ᵗ) · m / (√v/√(1-β₂ᵗ) + ε), with `weightDecay` added to the gradient as an
+ * L2 penalty and, with `amsgrad`, v replaced by its running maximum in the denominator.
+ *
+ * @example
+ * const opt = new Adam([w], { lr: 1e-2, amsgrad: true });
+ */
+export class Adam extends AdamFamily {
+  protected readonly label = 'Adam';
+  protected readonly decoupled = false;
+
+  /**
+   * @param params tensors to optimize, or groups `{ params, ...options }` that override the options
+   * @param options `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (0), `amsgrad`, `maximize`
+   */
+  constructor(params: Params<AdamParamGroup>, options: AdamOptions = {}) {
+    super(params, adamDefaults(options, 0));
   }
 }
 

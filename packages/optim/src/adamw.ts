@@ -1,10 +1,8 @@
 // AdamW (Loshchilov & Hutter): Adam with decoupled weight decay, PyTorch 1.13's
 // torch.optim.AdamW, single-tensor code path. The update is Adam's (`adamStep`) with the decay
 // applied to the parameter instead of the gradient.
-import type { Tensor } from '@torchlet/core';
-import { type AdamOptions, type AdamParamGroup, type AdamState, adamDefaults, adamStep, adaptAdamState, checkAdamOptions, checkAdamState } from './adam.js';
-import { type Params, Optimizer } from './optimizer.js';
-import type { ParamState } from './state-dict.js';
+import { AdamFamily, type AdamOptions, type AdamParamGroup, adamDefaults } from './adam.js';
+import type { Params } from './optimizer.js';
 
 /**
  * AdamW (`torch.optim.AdamW`): each step first shrinks the parameter, θ ← θ·(1 - lr·λ), then
@@ -13,28 +11,15 @@ import type { ParamState } from './state-dict.js';
  * @example
  * const opt = new AdamW(params, { lr: 1e-3, weightDecay: 0.05 });
  */
-export class AdamW extends Optimizer<AdamParamGroup, AdamState> {
+export class AdamW extends AdamFamily {
+  protected readonly label = 'AdamW';
+  protected readonly decoupled = true;
+
   /**
    * @param params tensors to optimize, or groups `{ params, ...options }` that override the options
    * @param options `lr` (1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8), `weightDecay` (1e-2), `amsgrad`, `maximize`
    */
   constructor(params: Params<AdamParamGroup>, options: AdamOptions = {}) {
     super(params, adamDefaults(options, 1e-2));
-  }
-
-  protected checkOptions(group: AdamParamGroup): void {
-    checkAdamOptions(group);
-  }
-
-  protected checkState(param: Tensor, state: AdamState, group: AdamParamGroup): void {
-    checkAdamState('AdamW', param, state, group);
-  }
-
-  protected override adaptLoadedState(state: ParamState): ParamState {
-    return adaptAdamState(state);
-  }
-
-  protected updateGroup(group: AdamParamGroup): void {
-    for (const param of group.params) if (param.grad !== null) adamStep(param, param.grad, this.state, group, true);
   }
 }

@@ -1,4 +1,9 @@
 // @torchlet/optim: PyTorch's optimizers and learning-rate schedulers. Exports are listed by name.
+/**
+ * PyTorch's optimizers (`SGD`, `Adam`, `AdamW`, `RMSprop`) and learning-rate schedulers
+ * (`lrScheduler`), step for step equal to `torch.optim`.
+ * @module @torchlet/optim
+ */
 export { Optimizer, checkStateTensor, type ParamGroup, type ParamGroupInput, type Params, type GroupDefaults } from './optimizer.js';
 export type { OptimizerStateDict, StateDictGroup, StateValue, ParamState } from './state-dict.js';
 export { SGD, type SGDOptions, type SGDParamGroup, type SGDState } from './sgd.js';

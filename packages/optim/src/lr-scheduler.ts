@@ -35,7 +35,7 @@ export abstract class LRScheduler {
   protected stepCount = 0;
   private lastLr: number[] = [];
 
-  /** Settings saved in the state dict besides the common fields. */
+  /** @internal Settings saved in the state dict besides the common fields. */
   protected abstract readonly settingKeys: readonly SettingKey[];
 
   /**
@@ -162,6 +162,7 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   /** Decay factor. */
   gamma: number;
+  /** @internal */
   protected readonly settingKeys = [
     { key: 'step_size', prop: 'stepSize', kind: 'positiveInt' },
     { key: 'gamma', prop: 'gamma', kind: 'number' },
@@ -200,6 +201,7 @@ export class MultiStepLR extends LRScheduler {
   milestones: Map<number, number>;
   /** Decay factor. */
   gamma: number;
+  /** @internal */
   protected readonly settingKeys = [
     { key: 'milestones', prop: 'milestones', kind: 'milestones' },
     { key: 'gamma', prop: 'gamma', kind: 'number' },
@@ -236,6 +238,7 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   /** Decay factor per epoch. */
   gamma: number;
+  /** @internal */
   protected readonly settingKeys = [{ key: 'gamma', prop: 'gamma', kind: 'number' }] as const;
 
   /**
@@ -270,6 +273,7 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   /** The lowest learning rate. */
   etaMin: number;
+  /** @internal */
   protected readonly settingKeys = [
     { key: 'T_max', prop: 'tMax', kind: 'positiveInt' },
     { key: 'eta_min', prop: 'etaMin', kind: 'number' },
@@ -322,6 +326,7 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   /** Epochs to go from `startFactor` to `endFactor`. */
   totalIters: number;
+  /** @internal */
   protected readonly settingKeys = [
     { key: 'start_factor', prop: 'startFactor', kind: 'number' },
     { key: 'end_factor', prop: 'endFactor', kind: 'number' },

@@ -32,7 +32,10 @@ export type ParamGroupInput<G extends ParamGroup = ParamGroup> = Partial<Omit<G,
 export type Params<G extends ParamGroup = ParamGroup> = Iterable<Tensor> | Iterable<ParamGroupInput<G>>;
 
 /** The option defaults of an optimizer: every option of a group; `lr` may be absent when each group sets it. */
-export type GroupDefaults<G extends ParamGroup> = Omit<G, 'params' | 'lr' | 'initialLr'> & { lr?: number };
+export type GroupDefaults<G extends ParamGroup> = Omit<G, 'params' | 'lr' | 'initialLr'> & {
+  /** The default learning rate; absent when every group sets its own. */
+  lr?: number;
+};
 
 /**
  * Base class of all optimizers (`torch.optim.Optimizer`). `paramGroups` holds the groups with

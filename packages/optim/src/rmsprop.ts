@@ -26,11 +26,17 @@ export interface RMSpropOptions {
 
 /** A parameter group of `RMSprop`, with every option resolved. */
 export interface RMSpropParamGroup extends ParamGroup {
+  /** Smoothing constant of the squared-gradient average. */
   alpha: number;
+  /** Added to the denominator for numerical stability. */
   eps: number;
+  /** L2 penalty added to the gradient. */
   weightDecay: number;
+  /** Momentum factor (0: none). */
   momentum: number;
+  /** Normalize by the estimated variance of the gradient instead of its second moment. */
   centered: boolean;
+  /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
 }
 

@@ -24,15 +24,21 @@ export interface SGDOptions {
 
 /** A parameter group of `SGD`, with every option resolved. */
 export interface SGDParamGroup extends ParamGroup {
+  /** Momentum factor μ (0: plain SGD). */
   momentum: number;
+  /** Dampening τ of the momentum. */
   dampening: number;
+  /** L2 penalty λ added to the gradient. */
   weightDecay: number;
+  /** Whether to use Nesterov momentum. */
   nesterov: boolean;
+  /** Maximize the objective instead of minimizing it. */
   maximize: boolean;
 }
 
 /** SGD's per-parameter state: the momentum buffer, null until momentum is used (as in PyTorch). */
 export interface SGDState extends ParamState {
+  /** The momentum buffer b (PyTorch's `momentum_buffer`). */
   momentumBuffer: Tensor | null;
 }
 

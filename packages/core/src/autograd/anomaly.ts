@@ -1,5 +1,6 @@
 // Anomaly detection (torch.autograd.detect_anomaly / set_detect_anomaly): when on, the engine
 // checks every gradient a backward rule returns and names the op that produced a NaN.
+import { ArgumentError } from '../errors.js';
 
 let enabled = false;
 
@@ -15,6 +16,7 @@ export function setDetectAnomaly(flag: boolean): void {
 
 /** Runs `fn` with anomaly detection on and restores the previous setting (`torch.autograd.detect_anomaly`). */
 export function detectAnomaly<R>(fn: () => R): R {
+  if (typeof fn !== 'function') throw new ArgumentError(`detectAnomaly(fn): expected a function to run, got ${typeof fn}`);
   const prev = enabled;
   enabled = true;
   try {

@@ -124,7 +124,12 @@ function runAsyncScoped<R>(next: GradState, fn: () => R): R {
 
 /** A function-wrapping form of a scope: usable as `wrap(fn)` and as a method decorator. */
 export interface ScopeWrapper {
+  /**
+   * Wraps `fn` so that every call runs in this scope's mode.
+   * @typeParam F - the wrapped function's type, kept as is.
+   */
   <F extends (...args: any[]) => any>(fn: F, context?: unknown): F;
+  /** The legacy (`experimentalDecorators`) method-decorator form: `@noGrad` on a method. */
   (target: object, key: string | symbol, descriptor: PropertyDescriptor): PropertyDescriptor;
 }
 

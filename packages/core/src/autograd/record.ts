@@ -16,6 +16,15 @@ function slot(t: Tensor): InputSlot | null {
   return t._requiresGrad ? { node: gradNode(t), shape: t.shape, dtype: t.dtype } : null;
 }
 
+/**
+ * Whether an op on these operands would be recorded now (grad mode on and one requires grad).
+ * Lets a fused op take its fast path only where no graph is needed.
+ */
+export function wouldRecord(a: Tensor, b?: Tensor | null, c?: Tensor | null): boolean {
+  if (!gradState().grad) return false;
+  return a._requiresGrad || (b != null && b._requiresGrad) || (c != null && c._requiresGrad);
+}
+
 /** Marks a tensor made outside any op (creation functions) for the current mode. */
 export function produced<T extends Tensor>(out: T): T {
   if (gradState().inference) out._inference = true;

@@ -5,7 +5,7 @@ import { defineRules } from '../autograd/node.js';
 import { produced, record, recordMany } from '../autograd/record.js';
 import type { BinaryKernel, UnaryKernel } from '../backend/backend.js';
 import { kernels } from '../backend/registry.js';
-import { type DType, isFloating, promoteTypes, resultType, scalarDType } from '../dtype.js';
+import { checkDType, type DType, isFloating, promoteTypes, resultType, scalarDType } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { empty, emptyLike, Tensor } from '../tensor.js';
@@ -225,6 +225,7 @@ function addScaled(a: Tensor, b: Tensor, alpha: number, dtype: DType): Tensor {
 /** `s - x` for a number `s` (`torch.rsub`). */
 export function rsub(x: Tensor, s: number): Tensor {
   checkTensor(x, 'rsub');
+  if (typeof s !== 'number') throw new ArgumentError(`rsub(): argument 'other' must be a number, not ${typeof s}`);
   checkSub(x, s);
   const dtype = binaryDType(x, s);
   const out = emptyLike(x, dtype);
@@ -570,6 +571,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 /** A copy of `x` as `dtype`, or `x` itself if it already is (`Tensor.to(dtype)`). */
 export function to(x: Tensor, dtype: DType): Tensor {
   checkTensor(x, 'to');
+  checkDType(dtype, 'to');
   if (x.dtype === dtype) return x;
   const out = emptyLike(x, dtype);
   // Storing into an Int32Array truncates toward zero, as PyTorch's float-to-int cast does.

@@ -138,6 +138,10 @@ function batchStrides(t: Tensor, batchShape: readonly number[]): number[] {
 /** Runs the kernel once per group of batches that one batch stride can describe. */
 function runBatched(a: Tensor, b: Tensor, batchShape: readonly number[], m: number, k: number, n: number, out: Tensor): void {
   const A = operand(a, true), B = operand(b, false);
+  if (batchShape.length === 0) {
+    kernels().matmul(A, B, 1, m, k, n, out._data);
+    return;
+  }
   const outStrides = batchShape.map((_, i) => batchShape.slice(i + 1).reduce((p, s) => p * s, m * n));
   const c = coalesce(batchShape, [batchStrides(a, batchShape), batchStrides(b, batchShape), outStrides]);
   const nd = c.shape.length;

@@ -151,6 +151,7 @@ export function t(x: Tensor): Tensor {
 /** A view with dims reordered (`torch.permute`). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor(x, 'permute');
+  if (!Array.isArray(dims)) throw new ArgumentError(`permute(): dims must be an array of integers, got ${describe(dims)}`);
   const nd = x.shape.length;
   if (dims.length !== nd) {
     throw new ShapeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${nd} is not equal to len(dims) = ${dims.length}`.replace('(sparse_coo)', '()'));
@@ -202,6 +203,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 /** A broadcast view to `shape` (-1 keeps a size) without copying (`Tensor.expand`). */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, 'expand');
+  if (!Array.isArray(shape)) throw new ArgumentError(`expand(): sizes must be an array of integers, got ${describe(shape)}`);
   const nd = shape.length;
   const lead = nd - x.shape.length;
   if (lead < 0) {
@@ -222,6 +224,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     }
     const have = x.shape[i - lead];
     const size = want === -1 ? have : want;
+    if (size < 0) throw new ShapeError(`expand(${fmtShape(x.shape)}, size=${fmtShape(shape)}): sizes must be non-negative (or -1 to keep a size), got ${want} at dimension ${i}`);
     if (size !== have && have !== 1) {
       throw new ShapeError(
         `The expanded size of the tensor (${size}) must match the existing size (${have}) at non-singleton dimension ${i}.  Target sizes: ${fmtShape(shape)}.  Tensor sizes: ${fmtShape(x.shape)}`,
@@ -295,7 +298,8 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.shape.length === 0) throw new DimError('select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, x.shape.length, 'select');
   const size = x.shape[d];
-  if (!Number.isInteger(index) || index < -size || index >= size) {
+  if (!Number.isInteger(index)) throw new ArgumentError(`select(): index must be an integer, got ${describe(index)}`);
+  if (index < -size || index >= size) {
     throw new DimError(`select(): index ${index} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
   }
   const i = index < 0 ? index + size : index;
@@ -413,6 +417,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   const node = recordMany(rules.StackBackward0, out, tensors);
   if (node !== null) node.ctx = { dim: d, count: tensors.length };
   return out;
+}
+
+/** The shape of `other` for `expandAs`/`viewAs`/`reshapeAs`, after checking it is a Tensor. @internal */
+export function shapeOf(other: Tensor, op: string): number[] {
+  checkTensor(other, op, 'other');
+  return other.shape.slice();
 }
 
 /** Validated size list for creation functions. @internal */

@@ -29,16 +29,25 @@ function plan(x: Tensor, dim: number | readonly number[] | null | undefined, kee
   else if (Array.isArray(dim)) dims = normalizeDims(dim, nd, op);
   else throw new ArgumentError(`${op}(): dim must be a number or an array of numbers, got ${typeof dim}`);
   if (nd === 0) dims = [];
-  dims.sort((a, b) => a - b);
-  const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+  if (dims.length > 1) dims.sort((a, b) => a - b);
+  const keptShape = x.shape.slice();
+  const outShape: number[] = [];
+  for (let i = 0, j = 0; i < nd; i++) {
+    if (j < dims.length && dims[j] === i) {
+      keptShape[i] = 1;
+      j++;
+      if (keepdim) outShape.push(1);
+    } else outShape.push(x.shape[i]);
+  }
   return { dims, keptShape, outShape };
 }
 
 /** Folds `x` over `r.dims` with `op` into a new tensor of `dtype` (no recording). */
 function reduceKernel(op: ReduceKernel, x: Tensor, r: Reduction, dtype: DType, identity: number): Tensor {
-  const outStrides = contiguousStrides(r.keptShape).map((s, i) => (r.dims.includes(i) ? 0 : s));
-  const acc = new Float64Array(numelOf(r.keptShape)).fill(identity);
+  const outStrides = contiguousStrides(r.keptShape).slice();
+  for (const d of r.dims) outStrides[d] = 0;
+  const acc = new Float64Array(numelOf(r.keptShape));
+  if (identity !== 0) acc.fill(identity);
   kernels().reduce(op, strided(x), x.shape, outStrides, acc);
   const out = empty(r.outShape, dtype);
   if (dtype === 'float64') out._data.set(acc);

@@ -4,6 +4,8 @@ import { autograd, Tensor, TorchletError } from '@torchlet/core';
 
 /** A gradient check failed; the message shows where and by how much. */
 export class GradcheckError extends TorchletError {}
+// Pinned as a string: minifiers rename classes (see errors.ts).
+Object.defineProperty(GradcheckError.prototype, 'name', { value: 'GradcheckError', writable: true, configurable: true, enumerable: false });
 
 /** Tolerances of a gradient check. */
 export interface GradcheckOptions {

@@ -1,5 +1,5 @@
 // F.linear: y = x·Wᵀ + b.
-import { linear as fusedLinear, ShapeError, type Tensor } from '@torchlet/core';
+import { linear as fusedLinear, linearRelu as fusedLinearRelu, ShapeError, type Tensor } from '@torchlet/core';
 import { checkTensor, fmtShape } from '../internal/checks.js';
 
 /**
@@ -7,6 +7,21 @@ import { checkTensor, fmtShape } from '../internal/checks.js';
  * `[out, in]` (or `[in]`), `bias` is `[out]`; the result is `[*, out]`.
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkLinear(input, weight, bias);
+  // core's linear is one fused kernel (AddmmBackward0) for the common [*, in]·[out, in]ᵀ + [out] case
+  return fusedLinear(input, weight, bias);
+}
+
+/**
+ * `relu(linear(input, weight, bias))`, one fused kernel where no graph is recorded (what
+ * `Sequential` runs for a Linear followed by a ReLU). @internal
+ */
+export function linearRelu(input: Tensor, weight: Tensor, bias: Tensor): Tensor {
+  checkLinear(input, weight, bias);
+  return fusedLinearRelu(input, weight, bias);
+}
+
+function checkLinear(input: Tensor, weight: Tensor, bias?: Tensor | null): void {
   checkTensor(input, 'linear');
   checkTensor(weight, 'linear', 'weight');
   if (bias !== undefined && bias !== null) checkTensor(bias, 'linear', 'bias');
@@ -24,6 +39,4 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
         `${fmtShape(weight.shape)} expects ${inFeatures} (mat1 and mat2 shapes cannot be multiplied (${rows}x${got} and ${mat2}))`,
     );
   }
-  // core's linear is one fused kernel (AddmmBackward0) for the common [*, in]·[out, in]ᵀ + [out] case
-  return fusedLinear(input, weight, bias);
 }

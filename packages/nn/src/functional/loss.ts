@@ -10,6 +10,7 @@ import { withGradient } from '../internal/custom-grad.js';
 
 /** `{ reduction }`: how per-element losses are combined (default `'mean'`). */
 export interface ReductionOptions {
+  /** `'mean'` (default), `'sum'`, or `'none'` for the per-element losses. */
   reduction?: Reduction;
 }
 

@@ -90,7 +90,8 @@ const BINARY: Record<BinaryKernel, BinaryRow> = {
   logicalXor: (o, oi, a, ai, as, b, bi, bs, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = (a[ai] !== 0) !== (b[bi] !== 0) ? 1 : 0; },
 };
 
-function isDense(shape: readonly number[], strides: readonly number[]): boolean {
+/** Whether `strides` walk `shape` row-major without gaps (size-1 dims ignored). */
+export function isDense(shape: readonly number[], strides: readonly number[]): boolean {
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     if (shape[i] !== 1 && strides[i] !== expected) return false;
@@ -180,6 +181,11 @@ export function copy(x: StridedArray, shape: readonly number[], out: TypedArray)
 
 export function assign(dst: StridedArray, src: StridedArray, shape: readonly number[]): void {
   const o = dst.data, x = src.data;
+  if (isDense(shape, dst.strides) && isDense(shape, src.strides)) {
+    const n = numel(shape);
+    for (let k = 0, oi = dst.offset, xi = src.offset; k < n; k++) o[oi + k] = x[xi + k];
+    return;
+  }
   forEachRow(shape, [dst.strides, src.strides], [dst.offset, src.offset], (off, n, inner) => {
     let oi = off[0], xi = off[1];
     const os = inner[0], xs = inner[1];

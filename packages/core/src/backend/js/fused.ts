@@ -4,6 +4,7 @@ import type { TypedArray } from '../../dtype.js';
 import type { MatrixOperand, StridedArray } from '../backend.js';
 import { matmul } from './matmul.js';
 import { forEachRow } from './strided.js';
+import { isDense } from './elementwise.js';
 
 /** matmul, then + bias along each row, then relu. */
 export function linear(a: MatrixOperand, b: MatrixOperand, bias: StridedArray | null, relu: boolean, batch: number, m: number, k: number, n: number, out: TypedArray): void {
@@ -26,6 +27,12 @@ export function linear(a: MatrixOperand, b: MatrixOperand, bias: StridedArray | 
 /** y = y + alpha·x computed in float64, rounded once to y's dtype. */
 export function axpy(alpha: number, x: StridedArray, y: StridedArray, shape: readonly number[]): void {
   const yd = y.data, xd = x.data;
+  if (isDense(shape, y.strides) && isDense(shape, x.strides)) {
+    let n = 1;
+    for (let i = 0; i < shape.length; i++) n *= shape[i];
+    for (let k = 0, yi = y.offset, xi = x.offset; k < n; k++) yd[yi + k] = yd[yi + k] + xd[xi + k] * alpha;
+    return;
+  }
   forEachRow(shape, [y.strides, x.strides], [y.offset, x.offset], (off, n, inner) => {
     let yi = off[0], xi = off[1];
     const ys = inner[0], xs = inner[1];

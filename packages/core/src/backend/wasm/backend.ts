@@ -5,8 +5,8 @@ import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { axpyWasm, binaryScalarWasm, binaryWasm, copyWasm, ELEMENTWISE_LIMITS, unaryWasm, whereWasm } from './elementwise.js';
 import { WasmOutOfMemory } from './heap.js';
-import { matmulWasm } from './matmul.js';
-import { reduceWasm, softmaxWasm } from './reduce.js';
+import { MATMUL_MIN_WASM, matmulWasm } from './matmul.js';
+import { REDUCE_MIN_WASM, reduceWasm, SOFTMAX_MIN_WASM, softmaxWasm } from './reduce.js';
 import type { Runtime } from './runtime.js';
 
 function numel(shape: readonly number[]): number {
@@ -58,17 +58,19 @@ export function makeWasmBackend(rt: Runtime): Backend {
     },
     assign: js.assign,
     reduce(op, x, shape, outStrides, out) {
-      if (!attempt(rt, () => reduceWasm(rt, op, x, shape, outStrides, out))) js.reduce(op, x, shape, outStrides, out);
+      if (numel(shape) < REDUCE_MIN_WASM || !attempt(rt, () => reduceWasm(rt, op, x, shape, outStrides, out))) js.reduce(op, x, shape, outStrides, out);
     },
     argReduce: js.argReduce,
     softmax(x, outer, size, inner, log, out) {
-      if (!attempt(rt, () => softmaxWasm(rt, x, outer, size, inner, log, out))) js.softmax(x, outer, size, inner, log, out);
+      if (outer * size < SOFTMAX_MIN_WASM || !attempt(rt, () => softmaxWasm(rt, x, outer, size, inner, log, out))) js.softmax(x, outer, size, inner, log, out);
     },
     matmul(a, b, batch, m, k, n, out) {
-      if (!(out instanceof Float32Array) || !attempt(rt, () => matmulWasm(rt, a, b, batch, m, k, n, out))) js.matmul(a, b, batch, m, k, n, out);
+      const tiny = batch * m * k * n < MATMUL_MIN_WASM;
+      if (tiny || !(out instanceof Float32Array) || !attempt(rt, () => matmulWasm(rt, a, b, batch, m, k, n, out))) js.matmul(a, b, batch, m, k, n, out);
     },
     linear(a, b, bias, relu, batch, m, k, n, out) {
-      if (!(out instanceof Float32Array) || !attempt(rt, () => matmulWasm(rt, a, b, batch, m, k, n, out, bias, relu))) js.linear!(a, b, bias, relu, batch, m, k, n, out);
+      const tiny = batch * m * k * n < MATMUL_MIN_WASM;
+      if (tiny || !(out instanceof Float32Array) || !attempt(rt, () => matmulWasm(rt, a, b, batch, m, k, n, out, bias, relu))) js.linear!(a, b, bias, relu, batch, m, k, n, out);
     },
     axpy(alpha, x, y, shape) {
       if (numel(shape) < SMALL || !attempt(rt, () => axpyWasm(rt, alpha, x, y, shape))) js.axpy!(alpha, x, y, shape);

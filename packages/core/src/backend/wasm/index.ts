@@ -2,6 +2,7 @@
 // (synchronously on Node and wherever the host allows, else asynchronously), creates the memory
 // (shared, with a worker pool, where the host allows threads) and registers the backend as the
 // default. `initBackend()` (in the registry) awaits the asynchronous case.
+import { ArgumentError } from '../../errors.js';
 import type { Backend } from '../backend.js';
 import { makeWasmBackend } from './backend.js';
 import { compileSync, kernelBytes, simdSupported, unsharedVariant } from './module.js';
@@ -52,7 +53,7 @@ export function wasmRuntime(): Runtime | null {
  * browser's main thread. Results do not depend on it.
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
   if (runtime !== null) runtime.threads = Math.min(n, runtime.maxThreads);
 }
 
