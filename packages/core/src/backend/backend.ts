@@ -62,21 +62,27 @@ export interface Backend {
   argReduce(op: 'argmax' | 'argmin', x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
   /** Softmax (or log-softmax) along the middle axis of a contiguous `[outer, size, inner]` array. */
   softmax(x: TypedArray, outer: number, size: number, inner: number, log: boolean, out: TypedArray): void;
-  /** `out[b] = a[b] · b[b]` for `batch` matrices of `m×k` and `k×n`; `out` is contiguous `[batch, m, n]`. */
+  /**
+   * `out[b] = a[b] · b[b]` for `batch` matrices of `m×k` and `k×n`; `out` is contiguous
+   * `[batch, m, n]` and freshly allocated by the caller (storage version 0), so a backend may
+   * keep the result as a cached copy of `out`.
+   */
   matmul(a: MatrixOperand, b: MatrixOperand, batch: number, m: number, k: number, n: number, out: TypedArray): void;
   /** `out[i] = cond[i] ? a[i] : b[i]` with broadcast strides. */
   where(cond: StridedArray, a: StridedArray, b: StridedArray, shape: readonly number[], out: TypedArray): void;
   /**
    * Optional fused linear layer: `out = matmul(a, b)`, then `out[.., i, j] += bias[offset + j·strides[0]]`
    * (when `bias` is given), then relu (when `relu`) — bit for bit what matmul, add and relu give
-   * one after another, without the intermediate copies. For `nn.Linear` (x·Wᵀ + b).
+   * one after another, without the intermediate copies. For `nn.Linear` (x·Wᵀ + b). `out` is
+   * fresh, as for `matmul`.
    */
   linear?(a: MatrixOperand, b: MatrixOperand, bias: StridedArray | null, relu: boolean, batch: number, m: number, k: number, n: number, out: TypedArray): void;
   /**
    * Optional in-place `y[i] = y[i] + alpha·x[i]` over `shape` (x may broadcast), computed in
    * float64 and rounded once to y's dtype: PyTorch's `y.add_(x, alpha=alpha)` (a fused
    * multiply-add on CPU), i.e. the SGD/Adam update without temporaries. PyTorch casts `alpha`
-   * to y's dtype first, so pass `Math.fround(alpha)` for float32.
+   * to y's dtype first, so pass `Math.fround(alpha)` for float32. The caller increments y's
+   * storage version by exactly one afterwards (a backend may keep its copy of y as that version).
    */
   axpy?(alpha: number, x: StridedArray, y: StridedArray, shape: readonly number[]): void;
 }

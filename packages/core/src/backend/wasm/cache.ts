@@ -10,7 +10,7 @@ import { type Heap, WasmOutOfMemory } from './heap.js';
 
 interface Entry {
   readonly list: Entry[];
-  readonly version: number;
+  version: number;
   /** 'raw' for a copy of data[lo, hi); otherwise a layout key (e.g. a packed matmul operand). */
   readonly kind: string;
   readonly lo: number;
@@ -99,6 +99,23 @@ export class ResidentCache {
       const p = this.heap.tryAlloc(bytes);
       if (p !== null) return p;
       if (!this.evictOne()) throw new WasmOutOfMemory(`torchlet wasm: cannot allocate ${bytes} bytes`);
+    }
+  }
+
+  /**
+   * After a kernel wrote `data[lo, hi)` through its resident copy at `version` and the caller is
+   * about to bump the storage to `version + 1`: raw copies containing that range (now holding the
+   * new values) and raw copies not touching it move to the new version; packed layouts and
+   * partial overlaps are dropped.
+   */
+  written(data: TypedArray, version: number, lo: number, hi: number): void {
+    const list = this.byArray.get(data);
+    if (list === undefined) return;
+    for (const e of list.slice()) {
+      const disjoint = e.hi <= lo || hi <= e.lo;
+      const contains = e.lo <= lo && hi <= e.hi;
+      if (e.version === version && e.kind === 'raw' && (disjoint || contains)) e.version = version + 1;
+      else this.drop(e);
     }
   }
 

@@ -170,8 +170,12 @@ export function axpyWasm(rt: Runtime, alpha: number, x: StridedArray, y: Strided
   const r = asRows(shape, [y.strides, x.strides]);
   if (r === null || r.rows !== 1 || r.s[0][1] !== 1 || r.s[1][1] !== 1) return false;
   const xp = rt.operand(x.data, x.version, x.offset, x.offset + n);
-  const yp = rt.operand(y.data, undefined, y.offset, y.offset + n); // y changes: never cached
+  // y is updated in its resident copy, which then holds the storage's next version (the caller
+  // bumps it by one, per the Backend.axpy contract): the next forward pass and the next update
+  // read the parameter from wasm memory instead of copying it in again.
+  const yp = rt.operand(y.data, y.version, y.offset, y.offset + n);
   rt.exports.axpy_f32(yp, xp, alpha, n);
   y.data.set(rt.heap.f32.subarray(yp >> 2, (yp >> 2) + n), y.offset);
+  if (y.version !== undefined) rt.cache.written(y.data, y.version, y.offset, y.offset + n);
   return true;
 }

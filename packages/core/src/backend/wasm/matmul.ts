@@ -46,7 +46,11 @@ export function matmulWasm(
   const bs = bias === null ? 0 : bias.strides[0];
   const biasPtr = bias === null ? 0 : rt.operand(bias.data, bias.version, bias.offset, bias.offset + (n - 1) * bs + 1);
   const pa = rt.alloc(E.matmul_packed_size(0, aBatches, m, k) * 4);
-  const c = rt.alloc(batch * m * n * 4);
+  // `out` is a fresh array (Backend.matmul contract), so its storage version is 0: the result
+  // stays resident as its cached copy, and the op that reads it next (the next layer, the
+  // optimizer reading a weight's .grad) finds it there instead of copying it back in.
+  const cBytes = batch * m * n * 4;
+  const c = (out.length * 4 === cBytes ? rt.cache.insert(out, 0, 'raw', 0, out.length, cBytes) : null) ?? rt.alloc(cBytes);
   // the packed-B entry is created last, so that no allocation can fail after it exists unfilled
   if (pb === null && b.version !== undefined) pb = rt.cache.insert(b.data, b.version, key, 0, 0, packedBytes);
   pb ??= rt.alloc(packedBytes);
@@ -62,7 +66,7 @@ export function matmulWasm(
   try {
     rt.parallel(0, rt.jobPtr, threads, () => E.matmul_run(rt.jobPtr));
   } catch (e) {
-    rt.cache.clear(); // a packed entry may be half-filled
+    rt.cache.clear(); // a packed or result entry may be half-filled
     throw e;
   }
   out.set(rt.heap.f32.subarray(c >> 2, (c >> 2) + batch * m * n));
