@@ -8,7 +8,8 @@ export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** Grad recording on (parameters/leaves require grad), `noGrad`, or `inferenceMode`. */
 export type Mode = 'grad' | 'noGrad' | 'inferenceMode';
-export type Phase = 'forward' | 'backward' | 'forward+backward' | 'forward+loss' | 'step' | 'train';
+/** `forward, 1 thread`: torchlet's matmul with its kernel thread pool limited to one thread. */
+export type Phase = 'forward' | 'forward, 1 thread' | 'backward' | 'forward+backward' | 'forward+loss' | 'step' | 'train';
 
 export const LIBRARIES = ['torchlet', 'tfjs-cpu', 'tfjs-wasm', 'pytorch'] as const;
 export type LibraryId = (typeof LIBRARIES)[number];
@@ -90,7 +91,7 @@ export function casesOf(workload: WorkloadId, preset: Preset): CaseSpec[] {
     case 'train-step':
       return [s('step', 'grad'), s('forward+loss', 'grad'), s('forward+loss', 'noGrad')];
     case 'matmul':
-      return preset.matmulSizes.flatMap((n) => [s('forward', 'grad', n), s('forward', 'noGrad', n)]);
+      return preset.matmulSizes.flatMap((n) => [s('forward', 'grad', n), s('forward', 'noGrad', n), s('forward, 1 thread', 'noGrad', n)]);
     case 'regression':
       return [s('train', 'grad'), s('forward+loss', 'grad'), s('forward+loss', 'noGrad')];
   }
@@ -104,6 +105,8 @@ export type Support = 'measured' | 'derived' | null;
  * no-grad one, it has no inference mode, and backward alone can only be derived (fwd+bwd − fwd).
  */
 export function support(library: LibraryId, c: CaseSpec): Support {
+  // the peers run single-threaded anyway (the report states each library's threads)
+  if (c.phase === 'forward, 1 thread') return library === 'torchlet' ? 'measured' : null;
   if (library === 'torchlet' || library === 'pytorch') return 'measured';
   if (c.phase === 'backward') return 'derived';
   if (c.phase === 'forward' || c.phase === 'forward+loss') return c.mode === 'noGrad' ? 'measured' : null;
