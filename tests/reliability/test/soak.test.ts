@@ -19,7 +19,8 @@ import { getBackend, memoryStats, noGrad, setMemoryTracking } from '@torchlet/co
 import { MSELoss } from '@torchlet/nn';
 import { SGD } from '@torchlet/optim';
 import { batchOf, buildMlp } from './mlp.js';
-import { fmtMB, MB, reading, type Reading } from './memory.js';
+// the same GC-and-read helper core's memory tests use
+import { fmtMB, MB, reading, type Reading } from '../../../packages/core/test/helpers/memory.js';
 
 const STEPS = Number(process.env.TORCHLET_SOAK_STEPS ?? 10_000);
 const WARMUP = Math.min(1_000, STEPS / 10);
